@@ -1,0 +1,113 @@
+namespace Reconciler.Model.Documents;
+
+/// <summary>What the owners of a pipeline declare: source, Pulumi settings, build settings and stages.</summary>
+public sealed record PipelineSpec
+{
+    public SourceSpec Source { get; init; } = new();
+    public PulumiSettings Pulumi { get; init; } = new();
+    public BuildSettings Build { get; init; } = new();
+    public IReadOnlyList<StageSpec> Stages { get; init; } = [];
+    public PipelineSettings? Pipeline { get; init; }
+    public string DriftPolicy { get; init; } = DriftPolicies.Correct;
+    public string DeletionPolicy { get; init; } = DeletionPolicies.Delete;
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+}
+
+/// <summary>Where the Pulumi program's repository lives.</summary>
+public sealed record SourceSpec
+{
+    public string Type { get; init; } = "GITHUB";
+    public string Location { get; init; } = "";
+    public string? ConnectionArn { get; init; }
+}
+
+/// <summary>How the Pulumi CLI runs inside the build.</summary>
+public sealed record PulumiSettings
+{
+    public string? WorkDir { get; init; }
+    public string CliVersion { get; init; } = "";
+    public string AccessTokenParameter { get; init; } = "";
+    public string? EscEnvironment { get; init; }
+}
+
+/// <summary>The CodeBuild environment every stage's project runs in.</summary>
+public sealed record BuildSettings
+{
+    public string Image { get; init; } = "aws/codebuild/standard:7.0";
+    public string ComputeType { get; init; } = "BUILD_GENERAL1_SMALL";
+    public string EnvironmentType { get; init; } = "LINUX_CONTAINER";
+    public string ServiceRoleArn { get; init; } = "";
+    public int TimeoutMinutes { get; init; } = 60;
+    public IReadOnlyList<EnvironmentVariableSpec>? Environment { get; init; }
+}
+
+/// <summary>One build environment variable; secrets are references (<c>PARAMETER_STORE</c>, <c>SECRETS_MANAGER</c>), never values.</summary>
+public sealed record EnvironmentVariableSpec
+{
+    public string Name { get; init; } = "";
+    public string Value { get; init; } = "";
+    public string? Type { get; init; }
+}
+
+/// <summary>One deployment stage: a stack, an operation and the git event that runs it.</summary>
+public sealed record StageSpec
+{
+    public string Name { get; init; } = "";
+    public string Stack { get; init; } = "";
+    public string Operation { get; init; } = StageOperations.Preview;
+    public TriggerSpec On { get; init; } = new();
+    public bool Approval { get; init; }
+}
+
+/// <summary>The git event that runs a stage; exactly one member is set.</summary>
+public sealed record TriggerSpec
+{
+    public PullRequestTrigger? PullRequest { get; init; }
+    public PushTrigger? Push { get; init; }
+    public string? Tag { get; init; }
+}
+
+/// <summary>Pull requests opened or updated against a base branch.</summary>
+public sealed record PullRequestTrigger
+{
+    public string BaseBranch { get; init; } = "";
+}
+
+/// <summary>Pushes to a branch.</summary>
+public sealed record PushTrigger
+{
+    public string Branch { get; init; } = "";
+}
+
+/// <summary>The optional CodePipeline V2 pipeline that chains the push and tag stages.</summary>
+public sealed record PipelineSettings
+{
+    public bool Enabled { get; init; }
+    public string? RoleArn { get; init; }
+    public string? ArtifactBucket { get; init; }
+}
+
+/// <summary>Allowed values of <see cref="StageSpec.Operation"/>.</summary>
+public static class StageOperations
+{
+    public const string Preview = "preview";
+    public const string Up = "up";
+    public const string Refresh = "refresh";
+    public static readonly IReadOnlyList<string> All = [Preview, Up, Refresh];
+}
+
+/// <summary>Allowed values of <see cref="PipelineSpec.DriftPolicy"/>.</summary>
+public static class DriftPolicies
+{
+    public const string Correct = "Correct";
+    public const string Detect = "Detect";
+    public static readonly IReadOnlyList<string> All = [Correct, Detect];
+}
+
+/// <summary>Allowed values of <see cref="PipelineSpec.DeletionPolicy"/>.</summary>
+public static class DeletionPolicies
+{
+    public const string Delete = "Delete";
+    public const string Retain = "Retain";
+    public static readonly IReadOnlyList<string> All = [Delete, Retain];
+}

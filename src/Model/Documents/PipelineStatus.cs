@@ -1,0 +1,63 @@
+namespace Reconciler.Model.Documents;
+
+/// <summary>What the controller last observed and did; written separately from the spec, never bumps generation.</summary>
+public sealed record PipelineStatus
+{
+    public long ObservedGeneration { get; init; }
+    public string? Phase { get; init; }
+    public IReadOnlyList<Condition> Conditions { get; init; } = [];
+    public IReadOnlyList<ResourceStatus> Resources { get; init; } = [];
+    public ApplyRecord? LastApply { get; init; }
+    public DateTimeOffset? NextRetryTime { get; init; }
+    public DateTimeOffset? NextResyncTime { get; init; }
+    public string? SourceRevision { get; init; }
+}
+
+/// <summary>A Kubernetes-style condition; <see cref="LastTransitionTime"/> moves only when <see cref="Status"/> flips.</summary>
+public sealed record Condition
+{
+    public string Type { get; init; } = "";
+    public string Status { get; init; } = ConditionStatus.Unknown;
+    public string Reason { get; init; } = "";
+    public string Message { get; init; } = "";
+    public DateTimeOffset LastTransitionTime { get; init; }
+    public long ObservedGeneration { get; init; }
+}
+
+/// <summary>Condition status values.</summary>
+public static class ConditionStatus
+{
+    public const string True = "True";
+    public const string False = "False";
+    public const string Unknown = "Unknown";
+}
+
+/// <summary>Well-known condition types.</summary>
+public static class ConditionTypes
+{
+    public const string Ready = "Ready";
+    public const string Reconciling = "Reconciling";
+    public const string Stalled = "Stalled";
+    public const string Drifted = "Drifted";
+}
+
+/// <summary>One AWS resource the spec owns, as last observed.</summary>
+public sealed record ResourceStatus
+{
+    public string Kind { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string? Arn { get; init; }
+    public string State { get; init; } = "";
+}
+
+/// <summary>The outcome of the last converge.</summary>
+public sealed record ApplyRecord
+{
+    public string Engine { get; init; } = "";
+    public string Result { get; init; } = "";
+    public int Creates { get; init; }
+    public int Updates { get; init; }
+    public int Deletes { get; init; }
+    public double DurationSeconds { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+}
