@@ -1,7 +1,7 @@
 namespace Reconciler.Model.Documents;
 
 /// <summary>A delivery pipeline for a Pulumi program, as declared by its owners (<c>kind: PulumiPipeline</c>).</summary>
-public sealed record PulumiPipeline
+public sealed record PulumiPipeline : IObject
 {
     public const string CurrentApiVersion = "reconciler/v1";
     public const string KindName = "PulumiPipeline";
