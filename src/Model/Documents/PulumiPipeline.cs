@@ -6,9 +6,9 @@ public sealed record PulumiPipeline : IObject
     public const string CurrentApiVersion = "reconciler/v1";
     public const string KindName = "PulumiPipeline";
 
-    public string ApiVersion { get; init; } = CurrentApiVersion;
-    public string Kind { get; init; } = KindName;
-    public ObjectMeta Metadata { get; init; } = new();
-    public PipelineSpec Spec { get; init; } = new();
-    public PipelineStatus? Status { get; init; }
+    public string ApiVersion { get; set; } = CurrentApiVersion;
+    public string Kind { get; set; } = KindName;
+    public ObjectMeta Metadata { get; set; } = new();
+    public PipelineSpec Spec { get; set; } = new();
+    public PipelineStatus? Status { get; set; }
 }
