@@ -323,7 +323,7 @@ public sealed class ControllerTests
         await RuntimeHarness.WaitUntilAsync(() => h.StatusWriter.Writes == 1_000, "every object ready");
         await h.IdleAsync();
         Assert.Equal(1_000, h.Reconciler.TotalReconciles);
-        var page = await h.Store.ListAsync(new Store.ListOptions(Limit: 1_000), default);
+        var page = await h.Store.ListAsync(new Reconciler.Controller.Store.ListOptions(Limit: 1_000), default);
         Assert.All(page.Items, item =>
         {
             Assert.Equal(1, item.Status?.ObservedGeneration);
