@@ -18,5 +18,6 @@ public static class CommandLineApp
     private static IEnumerable<Command> Commands()
     {
         yield return VersionInfoCommand.Create();
+        yield return LocalCloudCommand.Create();
     }
 }
