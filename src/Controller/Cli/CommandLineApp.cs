@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace Reconciler.Controller.Cli;
 
@@ -12,11 +13,22 @@ public static class CommandLineApp
         {
             root.Subcommands.Add(command);
         }
+        VersionInfoCommand.ApplyTo(root);
         return root;
+    }
+
+    /// <summary>Parses and runs a command line; a usage error prints the error and help and exits with <see cref="ExitCodes.Usage"/>.</summary>
+    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default)
+    {
+        var parse = Build().Parse(args);
+        var exit = await parse.InvokeAsync(configuration, cancellationToken);
+        // System.CommandLine reports parse errors with exit code 1, which our commands reserve for invalid input.
+        return parse.Action is ParseErrorAction ? ExitCodes.Usage : exit;
     }
 
     private static IEnumerable<Command> Commands()
     {
         yield return VersionInfoCommand.Create();
+        yield return RenderCommand.Create();
     }
 }
