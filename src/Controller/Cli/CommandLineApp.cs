@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace Reconciler.Controller.Cli;
 
@@ -29,7 +30,17 @@ public static class CommandLineApp
         {
             root.Subcommands.Add(command);
         }
+        VersionInfoCommand.ApplyTo(root);
         return root;
+    }
+
+    /// <summary>Parses and runs a command line; a usage error prints the error and help and exits with <see cref="ExitCodes.Usage"/>.</summary>
+    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default)
+    {
+        var parse = Build().Parse(args);
+        var exit = await parse.InvokeAsync(configuration, cancellationToken);
+        // System.CommandLine reports parse errors with exit code 1, which our commands reserve for invalid input.
+        return parse.Action is ParseErrorAction ? ExitCodes.Usage : exit;
     }
 
     private static IEnumerable<Command> Commands()
@@ -41,5 +52,6 @@ public static class CommandLineApp
         yield return GetCommand.Create();
         yield return DescribeCommand.Create();
         yield return DeleteCommand.Create();
+        yield return RenderCommand.Create();
     }
 }
