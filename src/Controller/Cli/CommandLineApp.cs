@@ -12,11 +12,15 @@ public static class CommandLineApp
         {
             root.Subcommands.Add(command);
         }
+        // "reconciler" alone or with an unknown command is a usage error (exit 2), like any other.
+        root.Action = new UsageCheckedAction((parse, _) =>
+            Task.FromResult(UsageCheckedAction.Fail(parse, ["Required command was not provided."])));
         return root;
     }
 
     private static IEnumerable<Command> Commands()
     {
         yield return VersionInfoCommand.Create();
+        yield return ValidateCommand.Create();
     }
 }
