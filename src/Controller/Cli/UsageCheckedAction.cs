@@ -6,13 +6,11 @@ namespace Reconciler.Controller.Cli;
 
 /// <summary>
 /// A command action that turns command-line mistakes (unknown option, bad option value, missing argument) into
-/// exit code 2 with a pointer to <c>--help</c>, instead of System.CommandLine's default 1, so scripts can tell
+/// <see cref="ExitCodes.Usage"/> (2) with a pointer to <c>--help</c>, instead of System.CommandLine's default 1, so scripts can tell
 /// "you called me wrong" from "your documents are wrong".
 /// </summary>
 public sealed class UsageCheckedAction(Func<ParseResult, CancellationToken, Task<int>> run) : AsynchronousCommandLineAction
 {
-    public const int UsageError = 2;
-
     // Without this, System.CommandLine swaps in its own error action (exit 1) before ours can run.
     public override bool ClearsParseErrors => true;
 
@@ -34,7 +32,7 @@ public sealed class UsageCheckedAction(Func<ParseResult, CancellationToken, Task
             error.WriteLine(problem);
         }
         error.WriteLine($"Run '{CommandLine(parseResult.CommandResult)} --help' for usage.");
-        return UsageError;
+        return ExitCodes.Usage;
     }
 
     private static string CommandLine(CommandResult command) =>

@@ -8,11 +8,6 @@ namespace Reconciler.Controller.Cli;
 /// <summary><c>reconciler validate &lt;file|dir|-&gt;...</c>: checks spec documents and reports every error with its file and JSON path.</summary>
 public static class ValidateCommand
 {
-    public const string StandardInputName = "<stdin>";
-
-    private const int AllValid = 0;
-    private const int SomeInvalid = 1;
-
     // Relaxed escaping keeps quotes and non-ASCII readable; the output goes to a terminal or a tool, never into HTML.
     private static readonly ValidationReportJsonContext Json = new(new JsonSerializerOptions
     {
@@ -37,7 +32,7 @@ public static class ValidateCommand
         output.AcceptOnlyFromAmong("text", "json");
 
         var command = new Command("validate",
-            "Check PulumiPipeline documents against the schema and the rules. Exit code: 0 all valid, 1 any invalid, 2 usage error.")
+            "Check PulumiPipeline documents against the schema and the rules. Exit code: 0 all valid, 1 any invalid, 2 usage error (including a path that cannot be read).")
         {
             paths,
             output,
@@ -49,42 +44,23 @@ public static class ValidateCommand
 
     private static async Task<int> RunAsync(ParseResult parse, string[] paths, string format, TextReader standardInput, CancellationToken ct)
     {
-        var usage = new List<string>();
-        var documents = new List<string>();
-        foreach (var path in paths)
+        var options = paths.Where(p => p.StartsWith('-') && p != DocumentSources.StandardInput).ToList();
+        if (options.Count > 0)
         {
-            if (path == "-")
-            {
-                documents.Add(path);
-            }
-            else if (path.StartsWith('-'))
-            {
-                usage.Add($"Unrecognized option '{path}' (to check a file whose name starts with \"-\", write ./{path}).");
-            }
-            else if (Directory.Exists(path))
-            {
-                documents.AddRange(JsonFilesBelow(path));
-            }
-            else if (File.Exists(path))
-            {
-                documents.Add(path);
-            }
-            else
-            {
-                usage.Add($"No such file or directory: {path}");
-            }
+            return UsageCheckedAction.Fail(parse,
+                options.Select(o => $"Unrecognized option '{o}' (to check a file whose name starts with \"-\", write ./{o})."));
         }
-        if (usage.Count > 0)
+        IReadOnlyList<(string Source, string Text)> documents;
+        try
         {
-            return UsageCheckedAction.Fail(parse, usage);
+            documents = await DocumentSources.ReadAsync(paths, standardInput, ct);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return UsageCheckedAction.Fail(parse, [ex is FileNotFoundException ? ex.Message : $"cannot read: {ex.Message}"]);
         }
 
-        var results = new List<ValidationResult>(documents.Count);
-        foreach (var document in documents)
-        {
-            results.Add(await ValidateAsync(document, standardInput, ct));
-        }
-
+        var results = documents.Select(d => SpecValidator.Validate(d.Source, d.Text)).ToList();
         var output = parse.InvocationConfiguration.Output;
         if (format == "json")
         {
@@ -99,34 +75,8 @@ public static class ValidateCommand
             }
             output.WriteLine(Summary(results));
         }
-        return results.All(r => r.IsValid) ? AllValid : SomeInvalid;
+        return results.All(r => r.IsValid) ? ExitCodes.Ok : ExitCodes.Invalid;
     }
-
-    private static async Task<ValidationResult> ValidateAsync(string path, TextReader standardInput, CancellationToken ct)
-    {
-        if (path == "-")
-        {
-            return SpecValidator.Validate(StandardInputName, await standardInput.ReadToEndAsync(ct));
-        }
-        string text;
-        try
-        {
-            text = await File.ReadAllTextAsync(path, ct);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new ValidationResult(path, [new ValidationError(path, JsonPath.Root, $"cannot read the file: {ex.Message}")], null);
-        }
-        return SpecValidator.Validate(path, text);
-    }
-
-    /// <summary>Every *.json below <paramref name="directory"/>, skipping hidden folders (.git), in ordinal order so output is stable.</summary>
-    private static IEnumerable<string> JsonFilesBelow(string directory) =>
-        Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories)
-            .Select(file => Path.GetRelativePath(directory, file))
-            .Where(relative => !relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
-            .Order(StringComparer.Ordinal)
-            .Select(relative => Path.Join(directory, relative));
 
     private static string Summary(List<ValidationResult> results)
     {

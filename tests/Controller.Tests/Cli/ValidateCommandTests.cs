@@ -10,7 +10,7 @@ public class ValidateCommandTests
     public static TheoryData<string> InvalidSamples()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(RepoPaths.Combine("samples", "invalid"), "*.json").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(RepositoryPaths.Combine("samples", "invalid"), "*.json").Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(file));
         }
@@ -21,9 +21,9 @@ public class ValidateCommandTests
     [MemberData(nameof(InvalidSamples))]
     public async Task Each_invalid_sample_prints_exactly_its_expected_lines_and_exits_1(string name)
     {
-        var expected = await File.ReadAllTextAsync(RepoPaths.Combine("samples", "invalid", Path.ChangeExtension(name, ".expected")));
+        var expected = await File.ReadAllTextAsync(RepositoryPaths.Combine("samples", "invalid", Path.ChangeExtension(name, ".expected")));
 
-        var run = await Run("validate", RepoPaths.Combine("samples", "invalid", name));
+        var run = await Run("validate", RepositoryPaths.Combine("samples", "invalid", name));
 
         Assert.Equal(1, run.Exit);
         var lines = run.Output.Split('\n');
@@ -35,10 +35,10 @@ public class ValidateCommandTests
     [Fact]
     public async Task The_sample_specs_directory_is_valid_and_exits_0()
     {
-        var run = await Run("validate", RepoPaths.Combine("samples", "specs"));
+        var run = await Run("validate", RepositoryPaths.Combine("samples", "specs"));
 
         Assert.Equal(0, run.Exit);
-        Assert.Equal($"{Directory.GetFiles(RepoPaths.Combine("samples", "specs"), "*.json").Length} documents checked: all valid\n", run.Output);
+        Assert.Equal($"{Directory.GetFiles(RepositoryPaths.Combine("samples", "specs"), "*.json").Length} documents checked: all valid\n", run.Output);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public class ValidateCommandTests
         var dir = Directory.CreateTempSubdirectory("validate-walk-").FullName;
         try
         {
-            var invalid = await File.ReadAllTextAsync(RepoPaths.Combine("samples", "invalid", "timeout.json"));
+            var invalid = await File.ReadAllTextAsync(RepositoryPaths.Combine("samples", "invalid", "timeout.json"));
             Directory.CreateDirectory(Path.Combine(dir, "b"));
             Directory.CreateDirectory(Path.Combine(dir, ".git"));
             await File.WriteAllTextAsync(Path.Combine(dir, "b", "z.json"), invalid);
@@ -72,7 +72,7 @@ public class ValidateCommandTests
     [Fact]
     public async Task Valid_and_invalid_files_together_exit_1_and_the_summary_counts_both()
     {
-        var run = await Run("validate", RepoPaths.Combine("samples", "specs", "website.json"), RepoPaths.Combine("samples", "invalid", "triggers.json"));
+        var run = await Run("validate", RepositoryPaths.Combine("samples", "specs", "website.json"), RepositoryPaths.Combine("samples", "invalid", "triggers.json"));
 
         Assert.Equal(1, run.Exit);
         Assert.EndsWith("2 documents checked: 1 valid, 1 invalid (2 errors)\n", run.Output, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public class ValidateCommandTests
     [Fact]
     public async Task A_dash_reads_standard_input_as_stdin()
     {
-        var text = await File.ReadAllTextAsync(RepoPaths.Combine("samples", "invalid", "cli-version.json"));
+        var text = await File.ReadAllTextAsync(RepositoryPaths.Combine("samples", "invalid", "cli-version.json"));
         var root = new RootCommand { ValidateCommand.Create(new StringReader(text)) };
         var output = new StringWriter();
 
@@ -94,7 +94,7 @@ public class ValidateCommandTests
     [Fact]
     public async Task Json_output_is_an_array_of_results_with_paths_and_messages()
     {
-        var run = await Run("validate", "--output", "json", RepoPaths.Combine("samples", "specs", "website.json"), RepoPaths.Combine("samples", "invalid", "policies.json"));
+        var run = await Run("validate", "--output", "json", RepositoryPaths.Combine("samples", "specs", "website.json"), RepositoryPaths.Combine("samples", "invalid", "policies.json"));
 
         Assert.Equal(1, run.Exit);
         using var json = JsonDocument.Parse(run.Output);
@@ -124,7 +124,7 @@ public class ValidateCommandTests
     [InlineData("-x")]
     public async Task An_unknown_option_is_a_usage_error(string option)
     {
-        var run = await Run("validate", option, RepoPaths.Combine("samples", "specs"));
+        var run = await Run("validate", option, RepositoryPaths.Combine("samples", "specs"));
 
         Assert.Equal(2, run.Exit);
         Assert.Contains($"Unrecognized option '{option}'", run.Error, StringComparison.Ordinal);
@@ -134,7 +134,7 @@ public class ValidateCommandTests
     [Fact]
     public async Task An_unknown_output_format_is_a_usage_error()
     {
-        var run = await Run("validate", "--output", "yaml", RepoPaths.Combine("samples", "specs"));
+        var run = await Run("validate", "--output", "yaml", RepositoryPaths.Combine("samples", "specs"));
 
         Assert.Equal(2, run.Exit);
         Assert.Contains("'yaml'", run.Error, StringComparison.Ordinal);
@@ -143,10 +143,10 @@ public class ValidateCommandTests
     [Fact]
     public async Task A_path_that_does_not_exist_is_a_usage_error_and_nothing_is_validated()
     {
-        var run = await Run("validate", RepoPaths.Combine("samples", "specs"), "no/such/file.json");
+        var run = await Run("validate", RepositoryPaths.Combine("samples", "specs"), "no/such/file.json");
 
         Assert.Equal(2, run.Exit);
-        Assert.Contains("No such file or directory: no/such/file.json", run.Error, StringComparison.Ordinal);
+        Assert.Contains("no/such/file.json: no such file or directory", run.Error, StringComparison.Ordinal);
         Assert.Equal("", run.Output);
     }
 
@@ -178,7 +178,7 @@ public class ValidateCommandTests
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
         var exit = await CommandLineApp.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        var prefix = RepoPaths.Root + Path.DirectorySeparatorChar;
+        var prefix = RepositoryPaths.Root + Path.DirectorySeparatorChar;
         return (exit, output.ToString().Replace(prefix, "", StringComparison.Ordinal), error.ToString());
     }
 }

@@ -18,7 +18,7 @@ public class ValidateProcessTests
     [Fact]
     public async Task Validating_the_invalid_samples_exits_1_and_prints_every_expected_line()
     {
-        var expected = string.Concat(Directory.GetFiles(RepoPaths.Combine("samples", "invalid"), "*.expected")
+        var expected = string.Concat(Directory.GetFiles(RepositoryPaths.Combine("samples", "invalid"), "*.expected")
             .Order(StringComparer.Ordinal)
             .Select(File.ReadAllText));
 
@@ -32,7 +32,7 @@ public class ValidateProcessTests
     [Fact]
     public async Task A_document_piped_to_standard_input_is_validated()
     {
-        var run = await Reconciler(["validate", "-"], await File.ReadAllTextAsync(RepoPaths.Combine("samples", "specs", "website.json")));
+        var run = await Reconciler(["validate", "-"], await File.ReadAllTextAsync(RepositoryPaths.Combine("samples", "specs", "website.json")));
 
         Assert.Equal(0, run.Exit);
         Assert.Equal("1 document checked: all valid\n", run.Output);
@@ -43,7 +43,7 @@ public class ValidateProcessTests
     private static async Task<(int Exit, string Output)> Reconciler(string[] args, string? input)
     {
         var start = ProgramStart();
-        start.WorkingDirectory = RepoPaths.Root;
+        start.WorkingDirectory = RepositoryPaths.Root;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.RedirectStandardInput = true;

@@ -1,0 +1,51 @@
+using Reconciler.Model.Documents;
+
+namespace Reconciler.Controller.Store;
+
+/// <summary>Where spec documents live, with Kubernetes API semantics (DESIGN.md, "Metadata and status").</summary>
+/// <remarks>
+/// Every mutation is conditional: a stale <c>resourceVersion</c> fails with <see cref="StoreConflictException"/>.
+/// <c>generation</c> moves only when spec, labels or annotations change; status writes never move it.
+/// </remarks>
+public interface ISpecStore
+{
+    /// <summary>Creates a document; the store sets uid, generation 1, resourceVersion and creationTimestamp.</summary>
+    Task<PulumiPipeline> CreateAsync(PulumiPipeline document, CancellationToken cancellationToken);
+
+    Task<PulumiPipeline?> GetAsync(string name, CancellationToken cancellationToken);
+
+    Task<SpecPage> ListAsync(ListOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Replaces spec, labels and annotations; precondition on <c>metadata.resourceVersion</c>.</summary>
+    Task<PulumiPipeline> UpdateAsync(PulumiPipeline document, CancellationToken cancellationToken);
+
+    /// <summary>Replaces status only; precondition on <paramref name="resourceVersion"/>; never bumps generation.</summary>
+    Task<PulumiPipeline> UpdateStatusAsync(string name, string resourceVersion, PipelineStatus status, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the finalizer list; removing the last one of a deleting document removes it (returns null).</summary>
+    Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, IReadOnlyList<string> finalizers, CancellationToken cancellationToken);
+
+    /// <summary>Marks the document deleted (sets deletionTimestamp) while finalizers remain, else removes it (returns null).</summary>
+    Task<PulumiPipeline?> DeleteAsync(string name, string? resourceVersion, CancellationToken cancellationToken);
+
+    /// <summary>An ordered stream of changes after <paramref name="fromVersion"/> (a <see cref="SpecPage.Version"/> or an event's version).</summary>
+    IAsyncEnumerable<WatchEvent> WatchAsync(string? fromVersion, CancellationToken cancellationToken);
+}
+
+/// <summary>Paging and filtering for <see cref="ISpecStore.ListAsync"/>.</summary>
+/// <param name="LabelSelector">Kubernetes equality selector, e.g. <c>team=web,tier!=canary</c>.</param>
+public sealed record ListOptions(int Limit = 500, string? ContinueToken = null, string? LabelSelector = null);
+
+/// <summary>One page of a list; <see cref="Version"/> is where a watch started after this list resumes.</summary>
+public sealed record SpecPage(IReadOnlyList<PulumiPipeline> Items, string? ContinueToken, string? Version);
+
+/// <summary>The kind of change a watch event reports.</summary>
+public enum WatchEventType
+{
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// <summary>One change seen by a watch; <see cref="Version"/> is the bookmark to resume after it.</summary>
+public sealed record WatchEvent(WatchEventType Type, PulumiPipeline Object, string? Version);
