@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Reconciler.Controller.Cli;
-using Reconciler.Model.Tests;
+using Reconciler.Tests.Shared;
 
 namespace Reconciler.Controller.Tests.Cli;
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Reconciler.Controller.Store;
+using Reconciler.Tests.Shared;
 
 namespace Reconciler.Controller.Tests.Dynalite;
 
@@ -30,7 +31,7 @@ public sealed class DynaliteServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var cli = Path.Combine(RepositoryRoot(), "tests", "dynalite", "node_modules", "dynalite", "cli.js");
+        var cli = RepositoryPaths.Combine("tests", "dynalite", "node_modules", "dynalite", "cli.js");
         if (!File.Exists(cli))
         {
             throw new InvalidOperationException($"dynalite is not installed at {cli}: run `npm ci --prefix tests/dynalite` (./test.sh does)");
@@ -93,18 +94,6 @@ public sealed class DynaliteServer : IAsyncLifetime
         }
         _process?.Dispose();
         return Task.CompletedTask;
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Reconciler.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"no Reconciler.sln above {AppContext.BaseDirectory}");
     }
 
     private static int FreePort()

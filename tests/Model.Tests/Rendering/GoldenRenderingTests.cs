@@ -2,6 +2,7 @@ using System.Text.Json;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Rendering;
 using Reconciler.Model.Serialization;
+using Reconciler.Tests.Shared;
 
 namespace Reconciler.Model.Tests.Rendering;
 
