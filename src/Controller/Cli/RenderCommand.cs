@@ -1,14 +1,17 @@
 using System.CommandLine;
-using System.Text.Json;
-using Reconciler.Model.Documents;
+using System.Text.Json.Nodes;
 using Reconciler.Model.Rendering;
 using Reconciler.Model.Serialization;
+using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Cli;
 
 /// <summary><c>reconciler render &lt;file&gt; [--output json|yaml]</c>: prints the AWS request bodies a spec document implies.</summary>
 public static class RenderCommand
 {
+    /// <summary>How errors name a document read from standard input.</summary>
+    public const string StdinName = "<stdin>";
+
     public static Command Create()
     {
         var file = new Argument<string>("file")
@@ -23,7 +26,7 @@ public static class RenderCommand
         output.AcceptOnlyFromAmong("json", "yaml");
 
         var command = new Command("render",
-            "Render a spec document into the CodeBuild projects, webhooks and CodePipeline pipeline it implies, with their hashes. " +
+            "Validate a spec document and render it into the CodeBuild projects, webhooks and CodePipeline pipeline it implies, with their hashes. " +
             "Exit codes: 0 rendered, 1 invalid document, 2 usage error.");
         command.Arguments.Add(file);
         command.Options.Add(output);
@@ -44,33 +47,23 @@ public static class RenderCommand
             return ExitCodes.Usage;
         }
 
-        var (document, errors) = Read(file, text);
-        if (document is null)
+        var result = SpecValidator.Validate(file == "-" ? StdinName : file, text);
+        if (!result.IsValid || result.Document is null)
         {
-            foreach (var error in errors)
+            foreach (var error in result.Errors)
             {
-                await io.Error.WriteLineAsync(error);
+                await io.Error.WriteLineAsync(error.ToString());
+            }
+            if (result.Errors.Count == 0)
+            {
+                await io.Error.WriteLineAsync($"{result.Source}: $: the document could not be read");
             }
             return ExitCodes.Invalid;
         }
 
-        var state = PipelineRenderer.Render(document);
+        var state = PipelineRenderer.Render(result.Document);
         var json = DesiredStateJson.Write(state);
-        await io.Output.WriteAsync(format == "yaml" ? JsonToYaml.Convert(System.Text.Json.Nodes.JsonNode.Parse(json)) : json);
+        await io.Output.WriteAsync(format == "yaml" ? JsonToYaml.Convert(JsonNode.Parse(json)) : json);
         return ExitCodes.Ok;
-    }
-
-    // Until the validator is merged, a document that does not deserialize is the only invalid input.
-    private static (PulumiPipeline? Document, IReadOnlyList<string> Errors) Read(string file, string text)
-    {
-        try
-        {
-            var document = JsonSerializer.Deserialize(text, ModelJsonContext.Default.PulumiPipeline);
-            return document is null ? (null, [$"{file}: $: the document is null; expected an object"]) : (document, []);
-        }
-        catch (JsonException ex)
-        {
-            return (null, [$"{file}: {ex.Path ?? "$"}: {ex.Message}"]);
-        }
     }
 }

@@ -1,27 +1,29 @@
 namespace Reconciler.Model.Documents;
 
+// Absent fields: the System.Text.Json source generator passes null (or 0) to init-only properties instead of
+// keeping their initializers (dotnet/runtime#84484), so the init accessors put the defaults back.
 /// <summary>What the controller last observed and did; written separately from the spec, never bumps generation.</summary>
 public sealed record PipelineStatus
 {
-    public long ObservedGeneration { get; set; }
-    public string? Phase { get; set; }
-    public IReadOnlyList<Condition> Conditions { get; set; } = [];
-    public IReadOnlyList<ResourceStatus> Resources { get; set; } = [];
-    public ApplyRecord? LastApply { get; set; }
-    public DateTimeOffset? NextRetryTime { get; set; }
-    public DateTimeOffset? NextResyncTime { get; set; }
-    public string? SourceRevision { get; set; }
+    public long ObservedGeneration { get; init; }
+    public string? Phase { get; init; }
+    public IReadOnlyList<Condition> Conditions { get; init => field = value ?? []; } = [];
+    public IReadOnlyList<ResourceStatus> Resources { get; init => field = value ?? []; } = [];
+    public ApplyRecord? LastApply { get; init; }
+    public DateTimeOffset? NextRetryTime { get; init; }
+    public DateTimeOffset? NextResyncTime { get; init; }
+    public string? SourceRevision { get; init; }
 }
 
 /// <summary>A Kubernetes-style condition; <see cref="LastTransitionTime"/> moves only when <see cref="Status"/> flips.</summary>
 public sealed record Condition
 {
-    public string Type { get; set; } = "";
-    public string Status { get; set; } = ConditionStatus.Unknown;
-    public string Reason { get; set; } = "";
-    public string Message { get; set; } = "";
-    public DateTimeOffset LastTransitionTime { get; set; }
-    public long ObservedGeneration { get; set; }
+    public string Type { get; init => field = value ?? ""; } = "";
+    public string Status { get; init => field = value ?? ConditionStatus.Unknown; } = ConditionStatus.Unknown;
+    public string Reason { get; init => field = value ?? ""; } = "";
+    public string Message { get; init => field = value ?? ""; } = "";
+    public DateTimeOffset LastTransitionTime { get; init; }
+    public long ObservedGeneration { get; init; }
 }
 
 /// <summary>Condition status values.</summary>
@@ -44,20 +46,20 @@ public static class ConditionTypes
 /// <summary>One AWS resource the spec owns, as last observed.</summary>
 public sealed record ResourceStatus
 {
-    public string Kind { get; set; } = "";
-    public string Name { get; set; } = "";
-    public string? Arn { get; set; }
-    public string State { get; set; } = "";
+    public string Kind { get; init => field = value ?? ""; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
+    public string? Arn { get; init; }
+    public string State { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>The outcome of the last converge.</summary>
 public sealed record ApplyRecord
 {
-    public string Engine { get; set; } = "";
-    public string Result { get; set; } = "";
-    public int Creates { get; set; }
-    public int Updates { get; set; }
-    public int Deletes { get; set; }
-    public double DurationSeconds { get; set; }
-    public DateTimeOffset? FinishedAt { get; set; }
+    public string Engine { get; init => field = value ?? ""; } = "";
+    public string Result { get; init => field = value ?? ""; } = "";
+    public int Creates { get; init; }
+    public int Updates { get; init; }
+    public int Deletes { get; init; }
+    public double DurationSeconds { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
 }
