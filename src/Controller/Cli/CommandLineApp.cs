@@ -8,7 +8,7 @@ public static class CommandLineApp
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("Reconciler: keeps AWS CI/CD pipelines for Pulumi programs in their declared state.");
+        var root = new RootCommand("Reconciler: keeps AWS CI/CD pipelines for Pulumi programs in their declared state. " + ExitCodes.HelpText);
         foreach (var command in Commands())
         {
             root.Subcommands.Add(command);
@@ -29,6 +29,12 @@ public static class CommandLineApp
     private static IEnumerable<Command> Commands()
     {
         yield return VersionInfoCommand.Create();
+        yield return LocalCloudCommand.Create();
+        yield return StoreCommand.Create();
+        yield return ApplyCommand.Create();
+        yield return GetCommand.Create();
+        yield return DescribeCommand.Create();
+        yield return DeleteCommand.Create();
         yield return RenderCommand.Create();
     }
 }
