@@ -9,9 +9,6 @@ namespace Reconciler.Controller.Cli;
 /// <summary><c>reconciler render &lt;file&gt; [--output json|yaml]</c>: prints the AWS request bodies a spec document implies.</summary>
 public static class RenderCommand
 {
-    /// <summary>How errors name a document read from standard input.</summary>
-    public const string StdinName = "<stdin>";
-
     public static Command Create()
     {
         var file = new Argument<string>("file")
@@ -36,18 +33,24 @@ public static class RenderCommand
 
     private static async Task<int> RunAsync(string file, string format, InvocationConfiguration io, CancellationToken ct)
     {
-        string text;
+        (string Source, string Text) input;
         try
         {
-            text = file == "-" ? await Console.In.ReadToEndAsync(ct) : await File.ReadAllTextAsync(file, ct);
+            var documents = await DocumentSources.ReadAsync([file], Console.In, ct);
+            if (documents.Count != 1)
+            {
+                await io.Error.WriteLineAsync($"{file}: render takes one document file, not a directory of {documents.Count}");
+                return ExitCodes.Usage;
+            }
+            input = documents[0];
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await io.Error.WriteLineAsync($"{file}: cannot read: {ex.Message}");
+            await io.Error.WriteLineAsync(ex is FileNotFoundException ? ex.Message : $"{file}: cannot read: {ex.Message}");
             return ExitCodes.Usage;
         }
 
-        var result = SpecValidator.Validate(file == "-" ? StdinName : file, text);
+        var result = SpecValidator.Validate(input.Source, input.Text);
         if (!result.IsValid || result.Document is null)
         {
             foreach (var error in result.Errors)

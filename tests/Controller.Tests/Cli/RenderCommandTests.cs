@@ -78,7 +78,16 @@ public class RenderCommandTests
         var missing = Path.Combine(Path.GetTempPath(), $"reconciler-missing-{Guid.NewGuid():N}.json");
         var (exit, _, error) = await Run("render", missing);
         Assert.Equal(2, exit);
-        Assert.StartsWith($"{missing}: cannot read", error, StringComparison.Ordinal);
+        Assert.StartsWith($"{missing}: no such file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_directory_is_a_usage_error()
+    {
+        var (exit, output, error) = await Run("render", RepoPaths.Combine("samples", "specs"));
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains("render takes one document file", error, StringComparison.Ordinal);
     }
 
     [Fact]
