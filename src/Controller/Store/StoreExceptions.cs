@@ -39,3 +39,15 @@ public sealed class StoreAlreadyExistsException : StoreException
     public StoreAlreadyExistsException() { }
     public StoreAlreadyExistsException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>
+/// A watch was asked to resume from a version the store no longer keeps (the change log was pruned past it,
+/// the stream trimmed it, or the bookmark belongs to another store instance): the caller must relist and watch
+/// from the new list's version. Informers treat it as "relist", not as a failure.
+/// </summary>
+public sealed class WatchExpiredException : StoreException
+{
+    public WatchExpiredException(string message) : base(message) { }
+    public WatchExpiredException() { }
+    public WatchExpiredException(string message, Exception inner) : base(message, inner) { }
+}

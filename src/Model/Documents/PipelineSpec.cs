@@ -1,23 +1,25 @@
 namespace Reconciler.Model.Documents;
 
+// Absent fields: the System.Text.Json source generator passes null (or 0) to init-only properties instead of
+// keeping their initializers (dotnet/runtime#84484), so the init accessors put the defaults back.
 /// <summary>What the owners of a pipeline declare: source, Pulumi settings, build settings and stages.</summary>
 public sealed record PipelineSpec
 {
-    public SourceSpec Source { get; init; } = new();
-    public PulumiSettings Pulumi { get; init; } = new();
-    public BuildSettings Build { get; init; } = new();
-    public IReadOnlyList<StageSpec> Stages { get; init; } = [];
+    public SourceSpec Source { get; init => field = value ?? new(); } = new();
+    public PulumiSettings Pulumi { get; init => field = value ?? new(); } = new();
+    public BuildSettings Build { get; init => field = value ?? new(); } = new();
+    public IReadOnlyList<StageSpec> Stages { get; init => field = value ?? []; } = [];
     public PipelineSettings? Pipeline { get; init; }
-    public string DriftPolicy { get; init; } = DriftPolicies.Correct;
-    public string DeletionPolicy { get; init; } = DeletionPolicies.Delete;
+    public string DriftPolicy { get; init => field = value ?? DriftPolicies.Correct; } = DriftPolicies.Correct;
+    public string DeletionPolicy { get; init => field = value ?? DeletionPolicies.Delete; } = DeletionPolicies.Delete;
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 }
 
 /// <summary>Where the Pulumi program's repository lives.</summary>
 public sealed record SourceSpec
 {
-    public string Type { get; init; } = "GITHUB";
-    public string Location { get; init; } = "";
+    public string Type { get; init => field = value ?? "GITHUB"; } = "GITHUB";
+    public string Location { get; init => field = value ?? ""; } = "";
     public string? ConnectionArn { get; init; }
 }
 
@@ -25,37 +27,37 @@ public sealed record SourceSpec
 public sealed record PulumiSettings
 {
     public string? WorkDir { get; init; }
-    public string CliVersion { get; init; } = "";
-    public string AccessTokenParameter { get; init; } = "";
+    public string CliVersion { get; init => field = value ?? ""; } = "";
+    public string AccessTokenParameter { get; init => field = value ?? ""; } = "";
     public string? EscEnvironment { get; init; }
 }
 
 /// <summary>The CodeBuild environment every stage's project runs in.</summary>
 public sealed record BuildSettings
 {
-    public string Image { get; init; } = "aws/codebuild/standard:7.0";
-    public string ComputeType { get; init; } = "BUILD_GENERAL1_SMALL";
-    public string EnvironmentType { get; init; } = "LINUX_CONTAINER";
-    public string ServiceRoleArn { get; init; } = "";
-    public int TimeoutMinutes { get; init; } = 60;
+    public string Image { get; init => field = value ?? "aws/codebuild/standard:7.0"; } = "aws/codebuild/standard:7.0";
+    public string ComputeType { get; init => field = value ?? "BUILD_GENERAL1_SMALL"; } = "BUILD_GENERAL1_SMALL";
+    public string EnvironmentType { get; init => field = value ?? "LINUX_CONTAINER"; } = "LINUX_CONTAINER";
+    public string ServiceRoleArn { get; init => field = value ?? ""; } = "";
+    public int TimeoutMinutes { get; init => field = value == 0 ? 60 : value; } = 60;
     public IReadOnlyList<EnvironmentVariableSpec>? Environment { get; init; }
 }
 
 /// <summary>One build environment variable; secrets are references (<c>PARAMETER_STORE</c>, <c>SECRETS_MANAGER</c>), never values.</summary>
 public sealed record EnvironmentVariableSpec
 {
-    public string Name { get; init; } = "";
-    public string Value { get; init; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
+    public string Value { get; init => field = value ?? ""; } = "";
     public string? Type { get; init; }
 }
 
 /// <summary>One deployment stage: a stack, an operation and the git event that runs it.</summary>
 public sealed record StageSpec
 {
-    public string Name { get; init; } = "";
-    public string Stack { get; init; } = "";
-    public string Operation { get; init; } = StageOperations.Preview;
-    public TriggerSpec On { get; init; } = new();
+    public string Name { get; init => field = value ?? ""; } = "";
+    public string Stack { get; init => field = value ?? ""; } = "";
+    public string Operation { get; init => field = value ?? StageOperations.Preview; } = StageOperations.Preview;
+    public TriggerSpec On { get; init => field = value ?? new(); } = new();
     public bool Approval { get; init; }
 }
 
@@ -70,13 +72,13 @@ public sealed record TriggerSpec
 /// <summary>Pull requests opened or updated against a base branch.</summary>
 public sealed record PullRequestTrigger
 {
-    public string BaseBranch { get; init; } = "";
+    public string BaseBranch { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>Pushes to a branch.</summary>
 public sealed record PushTrigger
 {
-    public string Branch { get; init; } = "";
+    public string Branch { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>The optional CodePipeline V2 pipeline that chains the push and tag stages.</summary>

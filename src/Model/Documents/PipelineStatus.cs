@@ -1,12 +1,14 @@
 namespace Reconciler.Model.Documents;
 
+// Absent fields: the System.Text.Json source generator passes null (or 0) to init-only properties instead of
+// keeping their initializers (dotnet/runtime#84484), so the init accessors put the defaults back.
 /// <summary>What the controller last observed and did; written separately from the spec, never bumps generation.</summary>
 public sealed record PipelineStatus
 {
     public long ObservedGeneration { get; init; }
     public string? Phase { get; init; }
-    public IReadOnlyList<Condition> Conditions { get; init; } = [];
-    public IReadOnlyList<ResourceStatus> Resources { get; init; } = [];
+    public IReadOnlyList<Condition> Conditions { get; init => field = value ?? []; } = [];
+    public IReadOnlyList<ResourceStatus> Resources { get; init => field = value ?? []; } = [];
     public ApplyRecord? LastApply { get; init; }
     public DateTimeOffset? NextRetryTime { get; init; }
     public DateTimeOffset? NextResyncTime { get; init; }
@@ -16,10 +18,10 @@ public sealed record PipelineStatus
 /// <summary>A Kubernetes-style condition; <see cref="LastTransitionTime"/> moves only when <see cref="Status"/> flips.</summary>
 public sealed record Condition
 {
-    public string Type { get; init; } = "";
-    public string Status { get; init; } = ConditionStatus.Unknown;
-    public string Reason { get; init; } = "";
-    public string Message { get; init; } = "";
+    public string Type { get; init => field = value ?? ""; } = "";
+    public string Status { get; init => field = value ?? ConditionStatus.Unknown; } = ConditionStatus.Unknown;
+    public string Reason { get; init => field = value ?? ""; } = "";
+    public string Message { get; init => field = value ?? ""; } = "";
     public DateTimeOffset LastTransitionTime { get; init; }
     public long ObservedGeneration { get; init; }
 }
@@ -44,17 +46,17 @@ public static class ConditionTypes
 /// <summary>One AWS resource the spec owns, as last observed.</summary>
 public sealed record ResourceStatus
 {
-    public string Kind { get; init; } = "";
-    public string Name { get; init; } = "";
+    public string Kind { get; init => field = value ?? ""; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
     public string? Arn { get; init; }
-    public string State { get; init; } = "";
+    public string State { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>The outcome of the last converge.</summary>
 public sealed record ApplyRecord
 {
-    public string Engine { get; init; } = "";
-    public string Result { get; init; } = "";
+    public string Engine { get; init => field = value ?? ""; } = "";
+    public string Result { get; init => field = value ?? ""; } = "";
     public int Creates { get; init; }
     public int Updates { get; init; }
     public int Deletes { get; init; }

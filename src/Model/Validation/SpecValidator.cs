@@ -1,10 +1,130 @@
+using System.Text;
+using System.Text.Json;
 using Reconciler.Model.Documents;
+using Reconciler.Model.Validation.Rules;
 
 namespace Reconciler.Model.Validation;
 
-/// <summary>Placeholder until the validate branch lands on main (its file replaces this one).</summary>
+/// <summary>
+/// Validates PulumiPipeline documents: JSON syntax, the JSON Schema (structure, unknown fields), then the semantic
+/// rules the schema cannot express. Reports every error at once, in document order, and never throws.
+/// </summary>
 public static class SpecValidator
 {
-    public static IReadOnlyList<ValidationError> Validate(string source, PulumiPipeline document) =>
-        document.Metadata.Name.Length == 0 ? [new ValidationError(source, "$.metadata.name", "is required")] : [];
+    /// <summary>DynamoDB's item size limit (400 KB); the store keeps one document per item.</summary>
+    public const int MaxDocumentBytes = 400 * 1024;
+
+    /// <summary>Validates document text; <paramref name="source"/> names it in every error (a file name, <c>&lt;stdin&gt;</c>).</summary>
+    public static ValidationResult Validate(string source, string text)
+    {
+        try
+        {
+            return ValidateText(source, text ?? "");
+        }
+        catch (Exception ex)
+        {
+            // The contract is "never throws"; a bug in a rule must still come out as an error, not a crash.
+            return new ValidationResult(source,
+                [new ValidationError(source, JsonPath.Root, $"internal validator error ({ex.GetType().Name}); the document could not be checked")], null);
+        }
+    }
+
+    /// <summary>Applies the semantic rules to a typed document, such as one read back from the store.</summary>
+    public static IReadOnlyList<ValidationError> Validate(string source, PulumiPipeline document)
+    {
+        var context = new RuleContext(source);
+        if (document is null)
+        {
+            context.Add(JsonPath.Root, "no document");
+            return context.Errors;
+        }
+        DocumentRules.Check(context, document);
+        return context.Errors;
+    }
+
+    private static ValidationResult ValidateText(string source, string text)
+    {
+        if (text.Length > 0 && text[0] == '\uFEFF')
+        {
+            text = text[1..];
+        }
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Invalid(source, new ValidationError(source, JsonPath.Root,
+                "the document is empty; expected a JSON object with apiVersion, kind, metadata and spec"));
+        }
+        var errors = new List<ValidationError>();
+        var size = Encoding.UTF8.GetByteCount(text);
+        if (size > MaxDocumentBytes)
+        {
+            errors.Add(new ValidationError(source, JsonPath.Root,
+                $"the document is {size} bytes; the store keeps each document in one DynamoDB item, which holds at most {MaxDocumentBytes} bytes (400 KB)"));
+        }
+        using var json = JsonSyntax.TryParse(source, text, errors);
+        if (json is null)
+        {
+            return new ValidationResult(source, errors, null);
+        }
+        var root = json.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new ValidationError(source, JsonPath.Root,
+                $"the document root is {KindOf(root)}; expected a JSON object with apiVersion, kind, metadata and spec"));
+            return new ValidationResult(source, errors, null);
+        }
+
+        var tree = DocumentTree.Index(root, source);
+        errors.AddRange(tree.DuplicateFields);
+        var findings = SchemaCheck.Evaluate(tree);
+
+        // Values of the wrong type are left out of the typed document so the rules can still run on the rest.
+        var wrongType = findings.Where(f => f.Kind == SchemaFindingKind.WrongType).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var leftOut = new List<(string Path, string Reason)>();
+        var document = DocumentReader.Read(root, wrongType, leftOut);
+
+        // Below a missing or unreadable value the typed document holds defaults; rules there would report noise.
+        var quiet = findings.Where(f => f.Kind is SchemaFindingKind.MissingField or SchemaFindingKind.WrongType)
+            .Select(f => f.Path).Concat(leftOut.Select(l => l.Path)).ToList();
+        var semantic = document is null
+            ? []
+            : Validate(source, document).Where(e => !quiet.Any(q => JsonPath.IsAtOrBelow(e.Path, q))).ToList();
+
+        // Where a semantic rule speaks about a value, its message (what is wrong and what is allowed) replaces the schema's.
+        var explained = semantic.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        var reported = findings.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(findings
+            .Where(f => !(f.Kind == SchemaFindingKind.BadValue && explained.Contains(f.Path)))
+            .Select(f => new ValidationError(source, f.Path, f.Message)));
+        errors.AddRange(leftOut
+            .Where(l => !reported.Contains(l.Path))
+            .Select(l => new ValidationError(source, l.Path, $"the value cannot be read: {Lowered(l.Reason)}")));
+        errors.AddRange(semantic);
+
+        var ordered = errors
+            .Distinct()
+            .Select((error, index) => (error, index, order: tree.OrderOf(error.Path)))
+            .OrderBy(x => x.order.Position).ThenBy(x => x.order.AfterSubtree).ThenBy(x => x.index)
+            .Select(x => x.error)
+            .ToList();
+        if (ordered.Count == 0 && document is null)
+        {
+            ordered.Add(new ValidationError(source, JsonPath.Root, "the document cannot be read as a PulumiPipeline"));
+        }
+        return new ValidationResult(source, ordered, ordered.Count == 0 ? document : null);
+    }
+
+    private static ValidationResult Invalid(string source, ValidationError error) => new(source, [error], null);
+
+    private static string KindOf(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "not an object",
+    };
+
+    private static string Lowered(string text) =>
+        text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
 }

@@ -1,0 +1,307 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Reconciler.Controller.Telemetry;
+using Reconciler.Model.Documents;
+
+namespace Reconciler.Controller.Runtime;
+
+/// <summary>Runs N workers that take keys from a <see cref="WorkQueue{TKey}"/> and reconcile (or finalize) the cached object.</summary>
+/// <remarks>
+/// <para>Success forgets the key's backoff (and requeues after <see cref="ReconcileResult.RequeueAfter"/> if asked); an
+/// exception requeues with backoff; a <see cref="TerminalReconcileException"/> parks the key until its generation or
+/// reconcile-request annotation changes. Each reconcile runs under a timeout, and under the tenure of its shard: losing
+/// the shard cancels it and it is not retried here.</para>
+/// <para>The finalizer is attached before the first reconcile; once the object is being deleted, FinalizeAsync runs and
+/// the finalizer is removed when it succeeds without asking to requeue.</para>
+/// </remarks>
+public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDisposable where T : IObject
+{
+    private readonly IReconciler<T> reconciler;
+    private readonly Informer<T> informer;
+    private readonly IObjectSource<T> source;
+    private readonly ControllerOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly RuntimeMetrics metrics;
+    private readonly IShardOwnership shards;
+    private readonly TagList tags;
+    private readonly ConcurrentDictionary<string, (long Generation, string? Request)> parked = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly CancellationTokenSource abort = new();
+    private Task workers = Task.CompletedTask;
+
+    public Controller(
+        IReconciler<T> reconciler,
+        Informer<T> informer,
+        IObjectSource<T> source,
+        ControllerOptions options,
+        TimeProvider? timeProvider = null,
+        ILogger<Controller<T>>? logger = null,
+        RuntimeMetrics? metrics = null,
+        IShardOwnership? shards = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1);
+        this.reconciler = reconciler;
+        this.informer = informer;
+        this.source = source;
+        this.options = options;
+        time = timeProvider ?? TimeProvider.System;
+        this.logger = logger ?? NullLogger<Controller<T>>.Instance;
+        this.metrics = metrics ?? RuntimeMetrics.Default;
+        this.shards = shards ?? AllShards.Instance;
+        tags = new TagList { { "controller", options.Name } };
+        Queue = new WorkQueue<string>(options.EffectiveQueue, time, this.metrics);
+        informer.AddHandler(this);
+        this.shards.Subscribe(this);
+    }
+
+    /// <summary>The controller's queue (exposed for health, tests and benchmarks).</summary>
+    public WorkQueue<string> Queue { get; }
+
+    public string Name => options.Name;
+
+    /// <summary>Starts the workers; they run until <see cref="StopAsync"/>.</summary>
+    public void Start()
+    {
+        workers = Task.WhenAll(Enumerable.Range(0, options.Workers).Select(_ => Task.Run(WorkerAsync)));
+    }
+
+    /// <summary>Stops taking work, lets in-flight reconciles finish within the shutdown timeout (or until the token fires), then cancels them.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        Queue.ShutDown();
+        using var grace = new CancellationTokenSource(options.EffectiveShutdownTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(grace.Token, cancellationToken);
+        try
+        {
+            await workers.WaitAsync(linked.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("{Controller}: in-flight reconciles did not finish in time; cancelling {Keys}", Name, string.Join(", ", Queue.Processing()));
+            await abort.CancelAsync();
+            await workers;
+        }
+    }
+
+    /// <summary>Enqueues <paramref name="name"/> if this replica owns its shard.</summary>
+    public void Enqueue(string name)
+    {
+        if (shards.TryGetTenure(ShardOf(name), out _))
+        {
+            Queue.Add(name);
+        }
+    }
+
+    void IInformerHandler<T>.OnAdd(T added) => Enqueue(added.Metadata.Name);
+
+    void IInformerHandler<T>.OnUpdate(T previous, T current)
+    {
+        if (ReconcilePredicate.ShouldEnqueue(previous.Metadata, current.Metadata))
+        {
+            Enqueue(current.Metadata.Name);
+        }
+    }
+
+    void IInformerHandler<T>.OnDelete(T deleted) => Enqueue(deleted.Metadata.Name);
+
+    void IInformerHandler<T>.OnResync(T cached) => Enqueue(cached.Metadata.Name);
+
+    void IShardListener.ShardAcquired(int shard)
+    {
+        foreach (var name in informer.Keys())
+        {
+            if (ShardOf(name) == shard)
+            {
+                Enqueue(name);
+            }
+        }
+    }
+
+    void IShardListener.ShardLost(int shard)
+    {
+        // In-flight work stops through the tenure token; queued keys are dropped when a worker takes them.
+        logger.LogInformation("{Controller}: shard {Shard} lost; its work stops", Name, shard);
+    }
+
+    public void Dispose()
+    {
+        Queue.Dispose();
+        stopping.Dispose();
+        abort.Dispose();
+    }
+
+    private int ShardOf(string name) => shards.ShardCount == 1 ? 0 : ShardHasher.ShardOf(name, shards.ShardCount);
+
+    private async Task WorkerAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            string key;
+            try
+            {
+                (key, var shutDown) = await Queue.GetAsync(stopping.Token);
+                if (shutDown)
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                await ProcessAsync(key);
+            }
+            catch (Exception ex)
+            {
+                // ProcessAsync handles reconciler failures; reaching here is a bug in the runtime itself.
+                logger.LogError(ex, "{Controller}: worker failed on {Key}", Name, key);
+                Queue.AddRateLimited(key);
+            }
+            finally
+            {
+                Queue.Done(key);
+            }
+        }
+    }
+
+    private async Task ProcessAsync(string key)
+    {
+        if (!shards.TryGetTenure(ShardOf(key), out var tenure))
+        {
+            Queue.Forget(key);
+            return;
+        }
+        if (!informer.TryGet(key, out var item))
+        {
+            // Gone from the store: nothing to reconcile, nothing to remember.
+            Queue.Forget(key);
+            parked.TryRemove(key, out _);
+            return;
+        }
+        var meta = item.Metadata;
+        var fingerprint = (meta.Generation, ReconcilePredicate.ReconcileRequest(meta));
+        if (parked.TryGetValue(key, out var failedAt))
+        {
+            if (failedAt == fingerprint && meta.DeletionTimestamp is null)
+            {
+                return;
+            }
+            parked.TryRemove(key, out _);
+        }
+
+        var finalizing = meta.DeletionTimestamp is not null;
+        if (finalizing && !HasFinalizer(meta))
+        {
+            // Being deleted, and our cleanup already ran (or never started): the store removes it when others let go.
+            Queue.Forget(key);
+            return;
+        }
+
+        using var activity = RuntimeTracing.StartReconcile(source.Kind, Name, meta, finalizing);
+        using var timeout = new CancellationTokenSource(options.EffectiveReconcileTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, tenure, abort.Token);
+        var started = time.GetTimestamp();
+        metrics.ActiveWorkers.Add(1, tags);
+        string result;
+        try
+        {
+            var outcome = finalizing
+                ? await FinalizeAsync(item, linked.Token)
+                : await ReconcileAsync(item, linked.Token);
+            Queue.Forget(key);
+            if (outcome.RequeueAfter is { } after && after > TimeSpan.Zero)
+            {
+                Queue.AddAfter(key, after);
+                result = "requeue_after";
+            }
+            else
+            {
+                result = "success";
+            }
+            RuntimeTracing.SetResult(activity, result, outcome.RequeueAfter);
+        }
+        catch (OperationCanceledException) when (tenure.IsCancellationRequested || abort.IsCancellationRequested)
+        {
+            // The shard moved to another replica, or we are shutting down: the new owner (or next start) picks it up.
+            Queue.Forget(key);
+            RuntimeTracing.SetResult(activity, "canceled", null);
+            logger.LogInformation("{Controller}: reconcile of {Key} cancelled (shard lost or shutting down)", Name, key);
+            return;
+        }
+        catch (TerminalReconcileException ex)
+        {
+            result = "error";
+            parked[key] = fingerprint;
+            Queue.Forget(key);
+            metrics.ReconcileErrors.Add(1, tags);
+            metrics.TerminalReconcileErrors.Add(1, tags);
+            RuntimeTracing.SetResult(activity, "terminal", null, ex);
+            logger.LogWarning("{Controller}: {Key} generation {Generation} failed terminally ({Reason}): {Message}; no retry until it changes",
+                Name, key, meta.Generation, ex.Reason, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            result = "error";
+            var delay = Queue.AddRateLimited(key);
+            metrics.ReconcileErrors.Add(1, tags);
+            if (IsPanic(ex))
+            {
+                metrics.ReconcilePanics.Add(1, tags);
+            }
+            RuntimeTracing.SetResult(activity, result, delay, ex);
+            var reason = timeout.IsCancellationRequested ? "timed out" : "failed";
+            logger.LogWarning(ex, "{Controller}: {Key} {Reason} (attempt {Attempt}); retrying in {Delay}", Name, key, reason, Queue.NumRequeues(key), delay);
+        }
+        finally
+        {
+            metrics.ActiveWorkers.Add(-1, tags);
+            metrics.ReconcileTime.Record(time.GetElapsedTime(started).TotalSeconds, tags);
+        }
+        var resultTags = tags;
+        resultTags.Add("result", result);
+        metrics.ReconcileTotal.Add(1, resultTags);
+    }
+
+    private async Task<ReconcileResult> ReconcileAsync(T item, CancellationToken cancellationToken)
+    {
+        var meta = item.Metadata;
+        if (!HasFinalizer(meta))
+        {
+            // Attached first, so a delete that races the first reconcile still waits for our cleanup.
+            var finalizers = (meta.Finalizers ?? []).Append(options.Finalizer).ToList();
+            var updated = await source.UpdateFinalizersAsync(meta.Name, meta.ResourceVersion ?? "", finalizers, cancellationToken);
+            if (updated is null)
+            {
+                return ReconcileResult.Done;
+            }
+            item = updated;
+        }
+        return await reconciler.ReconcileAsync(item, cancellationToken);
+    }
+
+    private async Task<ReconcileResult> FinalizeAsync(T item, CancellationToken cancellationToken)
+    {
+        var outcome = await reconciler.FinalizeAsync(item, cancellationToken);
+        if (outcome.RequeueAfter is { } after && after > TimeSpan.Zero)
+        {
+            // Cleanup still in progress (a destroy running): keep the finalizer and come back.
+            return outcome;
+        }
+        var meta = item.Metadata;
+        var remaining = (meta.Finalizers ?? []).Where(f => !string.Equals(f, options.Finalizer, StringComparison.Ordinal)).ToList();
+        await source.UpdateFinalizersAsync(meta.Name, meta.ResourceVersion ?? "", remaining, cancellationToken);
+        return ReconcileResult.Done;
+    }
+
+    private bool HasFinalizer(ObjectMeta meta) => meta.Finalizers?.Contains(options.Finalizer, StringComparer.Ordinal) == true;
+
+    /// <summary>The .NET analogue of a Go runtime panic: an exception that signals a bug rather than a failed call.</summary>
+    internal static bool IsPanic(Exception ex) => ex is NullReferenceException or InvalidCastException or IndexOutOfRangeException
+        or ArgumentException or KeyNotFoundException or NotImplementedException or DivideByZeroException or StackOverflowException;
+}

@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Reconciler.Model.Documents;
+
+namespace Reconciler.Controller.Runtime;
+
+/// <summary>Keeps a cache of the latest objects of one kind (list, then watch, then periodic resync) and tells handlers what changed.</summary>
+/// <remarks>
+/// A relist (first start, or after <see cref="WatchExpiredException"/>) diffs the new list against the cache, so
+/// objects deleted while the watch was down are reported as deletions. Handlers are called from the watch loop,
+/// one event at a time, in the order the source reported them.
+/// </remarks>
+public sealed class Informer<T> : IDisposable where T : IObject
+{
+    private readonly IObjectSource<T> source;
+    private readonly InformerOptions<T> options;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly Random random;
+    private readonly ConcurrentDictionary<string, T> cache = new(StringComparer.Ordinal);
+    private readonly List<IInformerHandler<T>> handlers = [];
+    private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock deliver = new();
+    private ITimer? resyncTimer;
+
+    public Informer(IObjectSource<T> source, InformerOptions<T>? options = null, TimeProvider? timeProvider = null, ILogger<Informer<T>>? logger = null)
+    {
+        this.source = source;
+        this.options = options ?? new InformerOptions<T>();
+        time = timeProvider ?? TimeProvider.System;
+        this.logger = logger ?? NullLogger<Informer<T>>.Instance;
+        random = this.options.Random ?? new Random();
+    }
+
+    /// <summary>The kind of object this informer watches.</summary>
+    public string Kind => source.Kind;
+
+    /// <summary>True once the first full list is in the cache.</summary>
+    public bool HasSynced => synced.Task.IsCompleted;
+
+    /// <summary>How many relists happened (the first list included); a watch that fell behind adds one.</summary>
+    public int ListCount { get; private set; }
+
+    /// <summary>Registers a handler; register before <see cref="RunAsync"/> so no event is missed.</summary>
+    public void AddHandler(IInformerHandler<T> handler)
+    {
+        lock (deliver)
+        {
+            handlers.Add(handler);
+        }
+    }
+
+    /// <summary>A copy of the cached object named <paramref name="name"/>.</summary>
+    public bool TryGet(string name, out T value)
+    {
+        if (cache.TryGetValue(name, out var cached))
+        {
+            value = options.Copy is { } copy ? copy(cached) : cached;
+            return true;
+        }
+        value = default!;
+        return false;
+    }
+
+    /// <summary>The names of every cached object.</summary>
+    public IReadOnlyCollection<string> Keys() => [.. cache.Keys];
+
+    /// <summary>Completes when the first list is in the cache.</summary>
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => synced.Task.WaitAsync(cancellationToken);
+
+    /// <summary>Lists, watches and resyncs until <paramref name="cancellationToken"/> fires; failures are logged and retried.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        ArmResync();
+        string? version = null;
+        var needList = true;
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (needList)
+                {
+                    version = await ListAsync(cancellationToken);
+                    needList = false;
+                    synced.TrySetResult();
+                }
+                var events = 0;
+                await foreach (var change in source.WatchAsync(version, cancellationToken))
+                {
+                    version = change.Version ?? version;
+                    Apply(change);
+                    events++;
+                    failures = 0;
+                }
+                if (events == 0)
+                {
+                    // A source that closes its watch at once would otherwise be polled in a tight loop.
+                    await Task.Delay(options.EffectiveRetryDelay, time, cancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (WatchExpiredException ex)
+            {
+                logger.LogWarning("{Kind} watch fell behind at version {Version}: relisting ({Reason})", Kind, version, ex.Message);
+                needList = true;
+            }
+            catch (Exception ex)
+            {
+                var delay = RetryDelay(failures++);
+                logger.LogWarning(ex, "{Kind} {Phase} failed; retrying in {Delay}", Kind, needList ? "list" : "watch", delay);
+                try
+                {
+                    await Task.Delay(delay, time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    public void Dispose() => resyncTimer?.Dispose();
+
+    private async Task<string?> ListAsync(CancellationToken cancellationToken)
+    {
+        var listed = new Dictionary<string, T>(StringComparer.Ordinal);
+        string? continueToken = null;
+        string? version;
+        do
+        {
+            var page = await source.ListAsync(continueToken, options.PageSize, cancellationToken);
+            foreach (var item in page.Items)
+            {
+                listed[item.Metadata.Name] = item;
+            }
+            continueToken = page.ContinueToken;
+            version = page.Version;
+        }
+        while (continueToken is not null);
+
+        lock (deliver)
+        {
+            foreach (var (name, item) in listed)
+            {
+                Upsert(name, item);
+            }
+            foreach (var name in cache.Keys.Where(name => !listed.ContainsKey(name)).ToList())
+            {
+                if (cache.TryRemove(name, out var gone))
+                {
+                    Notify(h => h.OnDelete(gone));
+                }
+            }
+            ListCount++;
+        }
+        logger.LogInformation("{Kind} listed {Count} objects at version {Version}", Kind, listed.Count, version);
+        return version;
+    }
+
+    private void Apply(ObjectEvent<T> change)
+    {
+        var name = change.Object.Metadata.Name;
+        lock (deliver)
+        {
+            if (change.Type == ObjectEventType.Deleted)
+            {
+                if (cache.TryRemove(name, out _))
+                {
+                    Notify(h => h.OnDelete(change.Object));
+                }
+                return;
+            }
+            Upsert(name, change.Object);
+        }
+    }
+
+    private void Upsert(string name, T item)
+    {
+        if (cache.TryGetValue(name, out var previous))
+        {
+            if (previous.Metadata.ResourceVersion is { } seen && string.Equals(seen, item.Metadata.ResourceVersion, StringComparison.Ordinal))
+            {
+                return;
+            }
+            cache[name] = item;
+            Notify(h => h.OnUpdate(previous, item));
+            return;
+        }
+        cache[name] = item;
+        Notify(h => h.OnAdd(item));
+    }
+
+    private void Notify(Action<IInformerHandler<T>> call)
+    {
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                call(handler);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "{Kind} informer handler {Handler} failed", Kind, handler.GetType().Name);
+            }
+        }
+    }
+
+    private void ArmResync()
+    {
+        var period = options.EffectiveResyncPeriod;
+        if (period <= TimeSpan.Zero || resyncTimer is not null)
+        {
+            return;
+        }
+        resyncTimer = time.CreateTimer(_ => Resync(), null, NextResync(period), Timeout.InfiniteTimeSpan);
+    }
+
+    private void Resync()
+    {
+        lock (deliver)
+        {
+            foreach (var item in cache.Values)
+            {
+                Notify(h => h.OnResync(item));
+            }
+        }
+        resyncTimer?.Change(NextResync(options.EffectiveResyncPeriod), Timeout.InfiniteTimeSpan);
+    }
+
+    private TimeSpan NextResync(TimeSpan period)
+    {
+        double factor;
+        lock (random)
+        {
+            factor = 1.0 + (options.ResyncJitter * ((2 * random.NextDouble()) - 1));
+        }
+        return TimeSpan.FromTicks((long)(period.Ticks * factor));
+    }
+
+    private TimeSpan RetryDelay(int failures) =>
+        ExponentialBackoff<int>.Unjittered(failures, options.EffectiveRetryDelay, options.EffectiveMaxRetryDelay);
+}
