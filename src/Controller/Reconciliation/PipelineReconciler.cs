@@ -18,7 +18,7 @@ public sealed class PipelineReconciler(
     ILiveStateReader reader,
     IConvergeEngine engine,
     TokenParameterCheck? tokens,
-    StatusWriter statusWriter,
+    PipelineStatusWriter statusWriter,
     TimeProvider time,
     PipelineReconcilerOptions options,
     PipelineMetrics metrics,

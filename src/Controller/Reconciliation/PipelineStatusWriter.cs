@@ -11,7 +11,7 @@ namespace Reconciler.Controller.Reconciliation;
 /// Writes a document's status only when it changed: the JSON of old and new status is compared with
 /// <c>nextResyncTime</c> left out (it moves every reconcile), so a steady state costs no store write.
 /// </summary>
-public sealed class StatusWriter(ISpecStore store, PipelineMetrics metrics, ILogger<StatusWriter> logger)
+public sealed class PipelineStatusWriter(ISpecStore store, PipelineMetrics metrics, ILogger<PipelineStatusWriter> logger)
 {
     /// <summary>The document as stored after the write (or as given when nothing needed writing).</summary>
     public async Task<PulumiPipeline> WriteAsync(PulumiPipeline current, PipelineStatus next, CancellationToken cancellationToken)
