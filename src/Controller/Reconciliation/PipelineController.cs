@@ -64,7 +64,7 @@ public sealed class PipelineController : IAsyncDisposable
             Reader,
             Engine,
             tokens,
-            new PipelineStatusWriter(store, Metrics, loggers.CreateLogger<PipelineStatusWriter>()),
+            new PipelineStatusWriter(store, time, options.ResyncPeriod, Metrics, loggers.CreateLogger<PipelineStatusWriter>()),
             time,
             new PipelineReconcilerOptions { ResyncPeriod = options.ResyncPeriod },
             Metrics,

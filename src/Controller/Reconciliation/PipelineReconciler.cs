@@ -72,7 +72,7 @@ public sealed class PipelineReconciler(
         }
 
         var drift = previous.ObservedGeneration == document.Metadata.Generation
-            && (ConditionSet.IsTrue(previous.Conditions, ConditionTypes.Ready) || ConditionSet.IsTrue(previous.Conditions, ConditionTypes.Drifted));
+            && (Conditions.IsTrue(previous.Conditions, ConditionTypes.Ready) || Conditions.IsTrue(previous.Conditions, ConditionTypes.Drifted));
         var driftedCondition = QuietDrift(previous);
         if (drift)
         {
@@ -207,12 +207,13 @@ public sealed class PipelineReconciler(
             Reason = reason,
             Message = text,
             ObservedGeneration = generation,
+            LastTransitionTime = now,
         };
         var conditions = previous.Conditions;
-        conditions = ConditionSet.Set(conditions, Make(ConditionTypes.Ready, ready, message), now);
-        conditions = ConditionSet.Set(conditions, Make(ConditionTypes.Reconciling, reconciling, reconciling ? message : ""), now);
-        conditions = ConditionSet.Set(conditions, Make(ConditionTypes.Stalled, stalled, stalled ? message : ""), now);
-        conditions = ConditionSet.Set(conditions, drifted, now);
+        conditions = Conditions.Set(conditions, Make(ConditionTypes.Ready, ready, message));
+        conditions = Conditions.Set(conditions, Make(ConditionTypes.Reconciling, reconciling, reconciling ? message : ""));
+        conditions = Conditions.Set(conditions, Make(ConditionTypes.Stalled, stalled, stalled ? message : ""));
+        conditions = Conditions.Set(conditions, drifted with { LastTransitionTime = now });
         return previous with
         {
             ObservedGeneration = observedGeneration,
@@ -220,14 +221,13 @@ public sealed class PipelineReconciler(
             Conditions = conditions,
             Resources = resources,
             LastApply = lastApply,
-            NextResyncTime = now + options.ResyncPeriod,
         };
     }
 
     // The Drifted condition when this reconcile found no drift: a past correction stays on record, a past detection clears.
     private static Condition QuietDrift(PipelineStatus previous)
     {
-        var existing = ConditionSet.Find(previous.Conditions, ConditionTypes.Drifted);
+        var existing = Conditions.Find(previous.Conditions, ConditionTypes.Drifted);
         return existing is not null && existing.Status == ConditionStatus.False
             ? existing
             : new Condition { Type = ConditionTypes.Drifted, Status = ConditionStatus.False, Reason = StatusReasons.NoDrift, ObservedGeneration = existing?.ObservedGeneration ?? 0 };

@@ -1,48 +1,49 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
 using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Documents;
-using Reconciler.Model.Serialization;
 
 namespace Reconciler.Controller.Reconciliation;
 
 /// <summary>
-/// Writes a document's status only when it changed: the JSON of old and new status is compared with
-/// <c>nextResyncTime</c> left out (it moves every reconcile), so a steady state costs no store write.
+/// Writes a pipeline's status only when it changed (the runtime's <see cref="StatusWriter{T, TStatus}"/>), with
+/// <c>nextResyncTime</c> moved only along with a real change, and a stale copy retried once against the latest.
 /// </summary>
-public sealed class PipelineStatusWriter(ISpecStore store, PipelineMetrics metrics, ILogger<PipelineStatusWriter> logger)
+public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, TimeSpan resyncPeriod, PipelineMetrics metrics, ILogger<PipelineStatusWriter> logger)
 {
-    /// <summary>The document as stored after the write (or as given when nothing needed writing).</summary>
+    private readonly StatusWriter<PulumiPipeline, PipelineStatus> _writer = new SpecStoreObjectSource(store).StatusWriter();
+
+    /// <summary>Writes <paramref name="next"/> (composed with the previous <c>nextResyncTime</c>); returns the document as stored.</summary>
     public async Task<PulumiPipeline> WriteAsync(PulumiPipeline current, PipelineStatus next, CancellationToken cancellationToken)
     {
-        if (Same(current.Status, next))
+        if (current.Status is { } existing && _writer.Same(existing, next))
         {
             metrics.StatusWritesSkipped.Add(1);
             return current;
         }
-        var name = current.Metadata.Name;
+        next = next with { NextResyncTime = time.GetUtcNow() + resyncPeriod };
         try
         {
-            var written = await store.UpdateStatusAsync(name, current.Metadata.ResourceVersion ?? "", next, cancellationToken);
+            var written = await _writer.WriteAsync(current, next, cancellationToken);
             metrics.StatusWrites.Add(1);
             return written;
         }
         catch (StoreConflictException)
         {
-            // Our copy is stale (often just our own previous write not yet seen): look at the latest once.
-            var latest = await store.GetAsync(name, cancellationToken);
+            // Our copy is stale (often our own previous write, not yet seen by the informer): try once on the latest.
+            var latest = await store.GetAsync(current.Metadata.Name, cancellationToken);
             if (latest is null || latest.Metadata.Generation != current.Metadata.Generation)
             {
-                logger.LogDebug("Status of {Name} not written: the document changed; the next reconcile writes it", name);
+                logger.LogDebug("Status of {Name} not written: the document changed; its next reconcile writes it", current.Metadata.Name);
                 return latest ?? current;
             }
-            if (Same(latest.Status, next))
+            if (latest.Status is { } stored && _writer.Same(stored with { NextResyncTime = null }, next with { NextResyncTime = null }))
             {
                 metrics.StatusWritesSkipped.Add(1);
                 return latest;
             }
-            var written = await store.UpdateStatusAsync(name, latest.Metadata.ResourceVersion ?? "", next, cancellationToken);
+            var written = await _writer.WriteAsync(latest, next, cancellationToken);
             metrics.StatusWrites.Add(1);
             return written;
         }
@@ -51,11 +52,4 @@ public sealed class PipelineStatusWriter(ISpecStore store, PipelineMetrics metri
             return current;
         }
     }
-
-    /// <summary>True when both statuses are equal but for <c>nextResyncTime</c>.</summary>
-    public static bool Same(PipelineStatus? a, PipelineStatus? b) =>
-        a is not null && b is not null && Json(a) == Json(b);
-
-    private static string Json(PipelineStatus status) =>
-        JsonSerializer.Serialize(status with { NextResyncTime = null }, ModelJsonContext.Default.PipelineStatus);
 }

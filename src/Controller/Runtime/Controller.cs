@@ -71,7 +71,8 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
     /// <summary>Stops taking work, lets in-flight reconciles finish within the shutdown timeout (or until the token fires), then cancels them.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await stopping.CancelAsync();
+        // Synchronously up to the grace timer, so the grace period starts when StopAsync is called.
+        stopping.Cancel();
         Queue.ShutDown();
         using var grace = new CancellationTokenSource(options.EffectiveShutdownTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(grace.Token, cancellationToken);
@@ -144,8 +145,13 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             try
             {
                 (key, var shutDown) = await Queue.GetAsync(stopping.Token);
-                if (shutDown)
+                if (shutDown || stopping.IsCancellationRequested)
                 {
+                    // Stopping: keys still queued are left for the next start (or the next owner) to pick up.
+                    if (!shutDown)
+                    {
+                        Queue.Done(key);
+                    }
                     return;
                 }
             }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Reconciler.Model.Aws;
 using Reconciler.Model.Documents;
+using Reconciler.Model.Rendering;
 
 namespace Reconciler.Model.Serialization;
 
@@ -13,6 +14,8 @@ namespace Reconciler.Model.Serialization;
 [JsonSerializable(typeof(List<PulumiPipeline>))]
 [JsonSerializable(typeof(PipelineStatus))]
 [JsonSerializable(typeof(ObjectMeta))]
+[JsonSerializable(typeof(PipelineSpec))]
+[JsonSerializable(typeof(DesiredState))]
 [JsonSerializable(typeof(CodeBuildProject))]
 [JsonSerializable(typeof(WebhookRequest))]
 [JsonSerializable(typeof(PipelineDeclaration))]

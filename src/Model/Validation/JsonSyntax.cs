@@ -38,11 +38,7 @@ internal static class JsonSyntax
         {
             reason = reason[..cut];
         }
-        reason = reason.TrimEnd();
-        if (reason.Length > 0)
-        {
-            reason = char.ToLowerInvariant(reason[0]) + reason[1..];
-        }
+        reason = Clause.From(reason);
         if (ex.LineNumber is not { } line)
         {
             return $"invalid JSON: {reason}";

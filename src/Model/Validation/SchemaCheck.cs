@@ -57,7 +57,7 @@ internal static class SchemaCheck
                     break;
                 default:
                     findings.Add(new SchemaFinding(SchemaFindingKind.BadValue, path, segments,
-                        ValueMessage(keyword, schema, element) ?? Lower(libraryMessage)));
+                        ValueMessage(keyword, schema, element) ?? Clause.From(libraryMessage)));
                     break;
             }
         }
@@ -100,7 +100,7 @@ internal static class SchemaCheck
         && properties.TryGetProperty(name, out var property)
         && Resolve(property).TryGetProperty("description", out var description)
         && description.GetString() is { Length: > 0 } text
-            ? $" ({Lower(text).TrimEnd('.')})"
+            ? $" ({Clause.From(text)})"
             : "";
 
     private static string FormatMessage(JsonElement? schema, JsonElement? element)
@@ -194,9 +194,6 @@ internal static class SchemaCheck
         JsonValueKind.Null => "null",
         _ => "nothing",
     };
-
-    private static string Lower(string text) =>
-        text.Length == 0 ? text : char.ToLower(text[0], CultureInfo.InvariantCulture) + text[1..];
 
     /// <summary>The subschema that applies at an instance location; our schema has no combinators, so the instance alone decides.</summary>
     private static JsonElement? SchemaAt(IReadOnlyList<string> segments, JsonElement instanceRoot)

@@ -97,7 +97,7 @@ public static class SpecValidator
             .Select(f => new ValidationError(source, f.Path, f.Message)));
         errors.AddRange(leftOut
             .Where(l => !reported.Contains(l.Path))
-            .Select(l => new ValidationError(source, l.Path, $"the value cannot be read: {Lowered(l.Reason)}")));
+            .Select(l => new ValidationError(source, l.Path, $"the value cannot be read: {Clause.From(l.Reason)}")));
         errors.AddRange(semantic);
 
         var ordered = errors
@@ -124,7 +124,4 @@ public static class SpecValidator
         JsonValueKind.Null => "null",
         _ => "not an object",
     };
-
-    private static string Lowered(string text) =>
-        text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
 }

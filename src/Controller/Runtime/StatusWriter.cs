@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Reconciler.Model.Documents;
+
+namespace Reconciler.Controller.Runtime;
+
+/// <summary>Writes an object's status only when it differs from the stored one (compared as canonical JSON), so a steady state costs no writes.</summary>
+/// <remarks>Canonical here means: object keys sorted, no insignificant whitespace; array order is significant.</remarks>
+public sealed class StatusWriter<T, TStatus> where T : IObject where TStatus : class
+{
+    private readonly Func<T, TStatus?> read;
+    private readonly Func<T, TStatus, CancellationToken, Task<T>> write;
+    private readonly JsonTypeInfo<TStatus> typeInfo;
+    private long writes;
+    private long skips;
+
+    /// <param name="read">The status the object carries now.</param>
+    /// <param name="write">Stores the status (conditional on the object's resourceVersion) and returns the updated object.</param>
+    /// <param name="typeInfo">Source-generated JSON metadata for the status.</param>
+    public StatusWriter(Func<T, TStatus?> read, Func<T, TStatus, CancellationToken, Task<T>> write, JsonTypeInfo<TStatus> typeInfo)
+    {
+        this.read = read;
+        this.write = write;
+        this.typeInfo = typeInfo;
+    }
+
+    /// <summary>How many writes reached the store.</summary>
+    public long Writes => Interlocked.Read(ref writes);
+
+    /// <summary>How many writes were skipped because nothing changed.</summary>
+    public long Skips => Interlocked.Read(ref skips);
+
+    /// <summary>Stores <paramref name="status"/> unless the object already carries an equal one; returns the object as stored.</summary>
+    public async Task<T> WriteAsync(T current, TStatus status, CancellationToken cancellationToken)
+    {
+        if (read(current) is { } existing && Same(existing, status))
+        {
+            Interlocked.Increment(ref skips);
+            return current;
+        }
+        var updated = await write(current, status, cancellationToken);
+        Interlocked.Increment(ref writes);
+        return updated;
+    }
+
+    /// <summary>True when both statuses have the same canonical JSON.</summary>
+    public bool Same(TStatus left, TStatus right) =>
+        string.Equals(Canonical(left), Canonical(right), StringComparison.Ordinal);
+
+    private string Canonical(TStatus status)
+    {
+        var node = JsonSerializer.SerializeToNode(status, typeInfo);
+        return Sorted(node)?.ToJsonString() ?? "null";
+    }
+
+    private static JsonNode? Sorted(JsonNode? node) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
+        JsonArray array => new JsonArray([.. array.Select(Sorted)]),
+        null => null,
+        _ => node.DeepClone(),
+    };
+}

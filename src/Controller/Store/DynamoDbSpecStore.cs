@@ -1,0 +1,304 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Reconciler.Controller.Aws;
+using Reconciler.Model.Documents;
+
+namespace Reconciler.Controller.Store;
+
+/// <summary>
+/// The production spec store: one DynamoDB item per document (native maps, partition key <c>name</c>), every
+/// mutation a conditional write on the item's resourceVersion. Watch reads DynamoDB Streams, or polls the
+/// table where the table has no stream or the endpoint no Streams API (chosen once, logged once).
+/// </summary>
+public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
+{
+    private const string Name = "dynamodb";
+    private const int UnconditionalRetries = 20;
+
+    private readonly IAmazonDynamoDB _client;
+    private readonly IDynamoDbStreamsClient? _streams;
+    private readonly DynamoDbStoreOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly bool _ownsClient;
+    private readonly ConcurrentDictionary<string, byte> _reportedMalformed = new(StringComparer.Ordinal);
+    private readonly Lazy<Task<WatchSource>> _watchSource;
+
+    public DynamoDbSpecStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, IDynamoDbStreamsClient? streams = null,
+        TimeProvider? clock = null, ILogger? logger = null, bool ownsClient = false)
+    {
+        _client = client;
+        _streams = streams;
+        _options = options;
+        _clock = clock ?? TimeProvider.System;
+        _ownsClient = ownsClient;
+        Telemetry = new StoreTelemetry(logger ?? NullLogger.Instance, Name);
+        Bookmarks = new PollingBookmarks(options.PollingBookmarks);
+        _watchSource = new Lazy<Task<WatchSource>>(ChooseWatchSourceAsync);
+    }
+
+    public StoreTelemetry Telemetry { get; }
+
+    public string TableName => _options.TableName;
+
+    internal PollingBookmarks Bookmarks { get; }
+
+    public async Task<PulumiPipeline> CreateAsync(PulumiPipeline document, CancellationToken cancellationToken)
+    {
+        var created = ObjectLifecycle.ForCreate(document, _clock);
+        try
+        {
+            await _client.PutItemAsync(new PutItemRequest
+            {
+                TableName = _options.TableName,
+                Item = DynamoDbItemCodec.ToItem(created),
+                ConditionExpression = "attribute_not_exists(#name)",
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#name"] = DynamoDbItemCodec.KeyAttribute },
+            }, cancellationToken);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            throw new StoreAlreadyExistsException($"document '{created.Metadata.Name}' already exists");
+        }
+        catch (AmazonDynamoDBException e) when (IsItemTooLarge(e))
+        {
+            throw TooLarge(created.Metadata.Name, e);
+        }
+        return created;
+    }
+
+    public async Task<PulumiPipeline?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        var response = await _client.GetItemAsync(new GetItemRequest
+        {
+            TableName = _options.TableName,
+            Key = DynamoDbItemCodec.Key(name),
+            ConsistentRead = true,
+        }, cancellationToken);
+        return response.Item is { Count: > 0 } item ? DynamoDbItemCodec.FromItem(item, _options.TableName) : null;
+    }
+
+    public async Task<SpecPage> ListAsync(ListOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Limit, 1);
+        var selector = LabelSelector.Parse(options.LabelSelector);
+        var continuation = ListContinuation.Decode(options.ContinueToken);
+        var source = await _watchSource.Value;
+        var version = continuation?.Version ?? (source.StreamArn is null ? Bookmarks.StartList() : DynamoDbStreamWatch.ListVersion(_clock.GetUtcNow()));
+        var startKey = continuation is null ? null : DynamoDbItemCodec.Key(continuation.After);
+        var items = new List<PulumiPipeline>();
+        string? after = null;
+        var more = true;
+        while (items.Count < options.Limit && more)
+        {
+            var response = await _client.ScanAsync(new ScanRequest
+            {
+                TableName = _options.TableName,
+                ConsistentRead = true,
+                ExclusiveStartKey = startKey,
+                Limit = Math.Max(options.Limit - items.Count, 100),
+            }, cancellationToken);
+            var pageFull = false;
+            foreach (var item in response.Items ?? [])
+            {
+                if (items.Count == options.Limit)
+                {
+                    pageFull = true;
+                    break;
+                }
+                after = item[DynamoDbItemCodec.KeyAttribute].S;
+                var document = TryRead(item);
+                if (document is null)
+                {
+                    continue;
+                }
+                Bookmarks.AddListed(version, document);
+                if (selector.Matches(document.Metadata.Labels))
+                {
+                    items.Add(document);
+                }
+            }
+            if (pageFull)
+            {
+                break;
+            }
+            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+            more = startKey is not null;
+        }
+        var token = more && after is not null ? new ListContinuation(version, after).Encode() : null;
+        return new SpecPage(items, token, version);
+    }
+
+    public Task<PulumiPipeline> UpdateAsync(PulumiPipeline document, CancellationToken cancellationToken) =>
+        MutateAsync(document.Metadata.Name, document.Metadata.ResourceVersion, current => ObjectLifecycle.ForUpdate(current, document), cancellationToken)!;
+
+    public Task<PulumiPipeline> UpdateStatusAsync(string name, string resourceVersion, PipelineStatus status, CancellationToken cancellationToken) =>
+        MutateAsync(name, resourceVersion, current => ObjectLifecycle.ForStatus(current, status), cancellationToken)!;
+
+    public Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, IReadOnlyList<string> finalizers, CancellationToken cancellationToken) =>
+        MutateAsync(name, resourceVersion, current => ObjectLifecycle.ForFinalizers(current, finalizers), cancellationToken);
+
+    public Task<PulumiPipeline?> DeleteAsync(string name, string? resourceVersion, CancellationToken cancellationToken) =>
+        MutateAsync(name, resourceVersion, current => ObjectLifecycle.ForDelete(current, _clock), cancellationToken);
+
+    public async IAsyncEnumerable<WatchEvent> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var source = await _watchSource.Value;
+        IAsyncEnumerable<WatchEvent> events = source.StreamArn is { } arn
+            ? new DynamoDbStreamWatch(_streams!, arn, this, _clock, _options.WatchPollInterval).WatchAsync(fromVersion, cancellationToken)
+            : new DynamoDbPollingWatch(this, _clock, _options.WatchPollInterval).WatchAsync(fromVersion, cancellationToken);
+        await foreach (var change in events.WithCancellation(cancellationToken))
+        {
+            yield return change;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Every readable document in the table, by consistent paged scans; malformed items are reported and skipped.</summary>
+    internal async Task<Dictionary<string, PulumiPipeline>> ScanAllAsync(CancellationToken cancellationToken)
+    {
+        var documents = new Dictionary<string, PulumiPipeline>(StringComparer.Ordinal);
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var response = await _client.ScanAsync(new ScanRequest { TableName = _options.TableName, ConsistentRead = true, ExclusiveStartKey = startKey }, cancellationToken);
+            foreach (var item in response.Items ?? [])
+            {
+                if (TryRead(item) is { } document)
+                {
+                    documents[document.Metadata.Name] = document;
+                }
+            }
+            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (startKey is not null);
+        return documents;
+    }
+
+    /// <summary>Reads an item; a malformed one is reported once per (name, version) and skipped (null).</summary>
+    internal PulumiPipeline? TryRead(IReadOnlyDictionary<string, AttributeValue> item)
+    {
+        try
+        {
+            return DynamoDbItemCodec.FromItem(item, _options.TableName);
+        }
+        catch (StoreInvalidDocumentException e)
+        {
+            var name = item.TryGetValue(DynamoDbItemCodec.KeyAttribute, out var key) ? key.S : null;
+            var version = item.TryGetValue(DynamoDbItemCodec.VersionAttribute, out var rv) ? rv.N ?? rv.S : null;
+            // A poll sees the same bad item on every scan: report it once, count it once.
+            if (_reportedMalformed.TryAdd($"{name}\n{version}\n{e.Message}", 0))
+            {
+                Telemetry.ReportMalformed($"'{name}' in table {_options.TableName}", e);
+            }
+            return null;
+        }
+    }
+
+    private async Task<PulumiPipeline?> MutateAsync(string name, string? resourceVersion, Func<PulumiPipeline, StoreTransition> decide, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await GetAsync(name, cancellationToken) ?? throw new StoreNotFoundException($"document '{name}' not found");
+            ObjectLifecycle.CheckPrecondition(current, resourceVersion);
+            var transition = decide(current);
+            try
+            {
+                return await PersistAsync(transition, current, cancellationToken);
+            }
+            catch (ConditionalCheckFailedException) when (resourceVersion is null && attempt < UnconditionalRetries)
+            {
+                // The caller asked for no precondition: our own read was overtaken, so read again.
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                throw ObjectLifecycle.Conflict(name, resourceVersion ?? current.Metadata.ResourceVersion);
+            }
+        }
+    }
+
+    private async Task<PulumiPipeline?> PersistAsync(StoreTransition transition, PulumiPipeline current, CancellationToken cancellationToken)
+    {
+        var condition = new Dictionary<string, AttributeValue> { [":rv"] = new() { N = current.Metadata.ResourceVersion } };
+        var names = new Dictionary<string, string> { ["#rv"] = DynamoDbItemCodec.VersionAttribute };
+        switch (transition.Kind)
+        {
+            case StoreTransitionKind.Put:
+                try
+                {
+                    await _client.PutItemAsync(new PutItemRequest
+                    {
+                        TableName = _options.TableName,
+                        Item = DynamoDbItemCodec.ToItem(transition.Document),
+                        ConditionExpression = "#rv = :rv",
+                        ExpressionAttributeNames = names,
+                        ExpressionAttributeValues = condition,
+                    }, cancellationToken);
+                }
+                catch (AmazonDynamoDBException e) when (IsItemTooLarge(e))
+                {
+                    throw TooLarge(current.Metadata.Name, e);
+                }
+                return transition.Document;
+            case StoreTransitionKind.Remove:
+                await _client.DeleteItemAsync(new DeleteItemRequest
+                {
+                    TableName = _options.TableName,
+                    Key = DynamoDbItemCodec.Key(current.Metadata.Name),
+                    ConditionExpression = "#rv = :rv",
+                    ExpressionAttributeNames = names,
+                    ExpressionAttributeValues = condition,
+                }, cancellationToken);
+                return null;
+            default:
+                return current;
+        }
+    }
+
+    private async Task<WatchSource> ChooseWatchSourceAsync()
+    {
+        var logger = Telemetry.Logger;
+        if (_streams is null)
+        {
+            StoreTelemetry.LogWatchMode(logger, Name, "polling", "no DynamoDB Streams client is configured");
+            return new WatchSource(null);
+        }
+        var table = (await _client.DescribeTableAsync(_options.TableName)).Table;
+        if (table.StreamSpecification?.StreamEnabled != true || table.LatestStreamArn is null)
+        {
+            StoreTelemetry.LogWatchMode(logger, Name, "polling", $"table {_options.TableName} has no stream");
+            return new WatchSource(null);
+        }
+        try
+        {
+            await _streams.DescribeStreamAsync(table.LatestStreamArn, CancellationToken.None);
+        }
+        catch (AwsApiException e) when (e is not AwsThrottlingException and not AwsServiceErrorException and not AwsAccessDeniedException)
+        {
+            // dynalite and other stand-ins answer UnknownOperationException: the endpoint has no Streams API.
+            StoreTelemetry.LogWatchMode(logger, Name, "polling", $"the endpoint has no DynamoDB Streams API ({e.ErrorCode})");
+            return new WatchSource(null);
+        }
+        StoreTelemetry.LogWatchMode(logger, Name, "streams", table.LatestStreamArn);
+        return new WatchSource(table.LatestStreamArn);
+    }
+
+    private static bool IsItemTooLarge(AmazonDynamoDBException e) =>
+        e.Message.Contains("item size", StringComparison.OrdinalIgnoreCase) && e.Message.Contains("maximum", StringComparison.OrdinalIgnoreCase);
+
+    private StoreInvalidDocumentException TooLarge(string name, Exception e) =>
+        new($"document '{name}' is over DynamoDB's 400 KB item limit in table {_options.TableName}: {e.Message}", e);
+
+    private sealed record WatchSource(string? StreamArn);
+}

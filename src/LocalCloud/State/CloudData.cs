@@ -1,0 +1,23 @@
+using System.Text.Json.Nodes;
+
+namespace Reconciler.LocalCloud.State;
+
+/// <summary>The mutable collections behind <see cref="CloudState"/>; touched only under its lock.</summary>
+internal sealed class CloudData
+{
+    public SortedDictionary<string, JsonObject> Projects { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, JsonObject> Builds { get; } = new(StringComparer.Ordinal);
+
+    public SortedDictionary<string, StoredPipeline> Pipelines { get; } = new(StringComparer.Ordinal);
+
+    public SortedDictionary<string, StoredParameter> Parameters { get; } = new(StringComparer.Ordinal);
+
+    public void Clear()
+    {
+        Projects.Clear();
+        Builds.Clear();
+        Pipelines.Clear();
+        Parameters.Clear();
+    }
+}

@@ -1,0 +1,18 @@
+using System.Text.Json.Nodes;
+
+namespace Reconciler.LocalCloud.State;
+
+/// <summary>Everything LocalCloud holds, as written to the state file and shown by <c>GET /_localcloud/state</c>.</summary>
+/// <param name="Projects">CodeBuild projects in wire form (webhooks without secrets).</param>
+/// <param name="Builds">CodeBuild builds in wire form.</param>
+public sealed record CloudSnapshot(
+    int FormatVersion,
+    IReadOnlyList<JsonObject> Projects,
+    IReadOnlyList<JsonObject> Builds,
+    IReadOnlyList<StoredPipeline> Pipelines,
+    IReadOnlyList<StoredParameter> Parameters)
+{
+    public const int CurrentFormatVersion = 1;
+
+    public static CloudSnapshot Empty { get; } = new(CurrentFormatVersion, [], [], [], []);
+}

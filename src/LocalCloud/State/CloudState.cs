@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+
+namespace Reconciler.LocalCloud.State;
+
+/// <summary>The resources LocalCloud holds (projects, builds, pipelines, parameters), thread-safe; tests use it to change things behind a client's back.</summary>
+/// <remarks>Every read hands out copies and every write takes copies, so no caller can change state without the lock.</remarks>
+public sealed class CloudState(ResourceArns arns, TimeProvider time)
+{
+    private readonly Lock _lock = new();
+    private readonly CloudData _data = new();
+
+    /// <summary>Raised after every change (outside the lock); persistence listens to it.</summary>
+    public event Action? Changed;
+
+    public ResourceArns Arns => arns;
+
+    public IReadOnlyList<string> ProjectNames => Read(d => d.Projects.Keys.ToList());
+
+    public IReadOnlyList<string> PipelineNames => Read(d => d.Pipelines.Keys.ToList());
+
+    public IReadOnlyList<string> ParameterNames => Read(d => d.Parameters.Keys.ToList());
+
+    /// <summary>A copy of a project as BatchGetProjects would return it, or null.</summary>
+    public JsonObject? GetProject(string name) => Read(d => d.Projects.TryGetValue(name, out var p) ? (JsonObject)p.DeepClone() : null);
+
+    /// <summary>Changes a live project the way a console edit would (lastModified moves).</summary>
+    /// <exception cref="KeyNotFoundException">No such project.</exception>
+    public void ChangeProject(string name, Action<JsonObject> change) => Write(d =>
+    {
+        var project = d.Projects.TryGetValue(name, out var p) ? (JsonObject)p.DeepClone() : throw new KeyNotFoundException($"no project {name}");
+        change(project);
+        project["lastModified"] = Now();
+        d.Projects[name] = project;
+        return 0;
+    });
+
+    /// <summary>A copy of a pipeline with its declaration, or null.</summary>
+    public StoredPipeline? GetPipeline(string name) =>
+        Read(d => d.Pipelines.TryGetValue(name, out var p) ? p with { Declaration = (JsonObject)p.Declaration.DeepClone() } : null);
+
+    /// <summary>Changes a live pipeline's declaration the way a console edit would (version increments, updated moves).</summary>
+    /// <exception cref="KeyNotFoundException">No such pipeline.</exception>
+    public void ChangePipeline(string name, Action<JsonObject> change) => Write(d =>
+    {
+        var stored = d.Pipelines.TryGetValue(name, out var p) ? p : throw new KeyNotFoundException($"no pipeline {name}");
+        var declaration = (JsonObject)stored.Declaration.DeepClone();
+        change(declaration);
+        declaration["name"] = name;
+        declaration["version"] = stored.Version + 1;
+        d.Pipelines[name] = stored with { Declaration = declaration, Updated = Now() };
+        return 0;
+    });
+
+    /// <summary>Adds a build of an existing project, filling in what CodeBuild would (id, arn, buildNumber, status, times).</summary>
+    /// <exception cref="ArgumentException">The build names no existing project, or repeats an id.</exception>
+    public JsonObject AddBuild(JsonObject build) => Write(d =>
+    {
+        var copy = (JsonObject)build.DeepClone();
+        var project = (string?)copy["projectName"] ?? throw new ArgumentException("a build needs projectName");
+        if (!d.Projects.ContainsKey(project))
+        {
+            throw new ArgumentException($"build names project {project}, which does not exist");
+        }
+        var id = (string?)copy["id"] ?? $"{project}:{Guid.NewGuid()}";
+        if (d.Builds.ContainsKey(id))
+        {
+            throw new ArgumentException($"build {id} exists already");
+        }
+        var number = d.Builds.Values.Where(b => (string?)b["projectName"] == project).Select(b => (long?)b["buildNumber"] ?? 0).DefaultIfEmpty(0).Max() + 1;
+        var status = (string?)copy["buildStatus"] ?? "SUCCEEDED";
+        var now = Now();
+        copy["id"] = id;
+        copy["arn"] = arns.Build(id);
+        copy["buildNumber"] ??= number;
+        copy["buildStatus"] = status;
+        copy["buildComplete"] ??= status != "IN_PROGRESS";
+        copy["currentPhase"] ??= status == "IN_PROGRESS" ? "BUILD" : "COMPLETED";
+        copy["startTime"] ??= now;
+        if (status != "IN_PROGRESS")
+        {
+            copy["endTime"] ??= now;
+        }
+        copy["initiator"] ??= "localcloud";
+        d.Builds[id] = copy;
+        return (JsonObject)copy.DeepClone();
+    });
+
+    public bool HasParameter(string name) => Read(d => d.Parameters.ContainsKey(name));
+
+    /// <summary>A consistent copy of everything.</summary>
+    public CloudSnapshot Snapshot() => Read(d => new CloudSnapshot(
+        CloudSnapshot.CurrentFormatVersion,
+        d.Projects.Values.Select(p => (JsonObject)p.DeepClone()).ToList(),
+        d.Builds.Values.OrderBy(b => (string?)b["id"], StringComparer.Ordinal).Select(b => (JsonObject)b.DeepClone()).ToList(),
+        d.Pipelines.Values.Select(p => p with { Declaration = (JsonObject)p.Declaration.DeepClone() }).ToList(),
+        d.Parameters.Values.ToList()));
+
+    /// <summary>Replaces everything with a snapshot's contents.</summary>
+    public void Restore(CloudSnapshot snapshot) => Write(d =>
+    {
+        d.Clear();
+        foreach (var project in snapshot.Projects)
+        {
+            d.Projects[(string)project["name"]!] = (JsonObject)project.DeepClone();
+        }
+        foreach (var build in snapshot.Builds)
+        {
+            d.Builds[(string)build["id"]!] = (JsonObject)build.DeepClone();
+        }
+        foreach (var pipeline in snapshot.Pipelines)
+        {
+            d.Pipelines[pipeline.Name] = pipeline with { Declaration = (JsonObject)pipeline.Declaration.DeepClone() };
+        }
+        foreach (var parameter in snapshot.Parameters)
+        {
+            d.Parameters[parameter.Name] = parameter;
+        }
+        return 0;
+    });
+
+    public void Clear() => Write(d =>
+    {
+        d.Clear();
+        return 0;
+    });
+
+    /// <summary>Now, in the epoch seconds (with milliseconds) the JSON protocols use for timestamps.</summary>
+    internal double Now() => time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+
+    internal T Read<T>(Func<CloudData, T> read)
+    {
+        lock (_lock)
+        {
+            return read(_data);
+        }
+    }
+
+    /// <summary>Runs a change under the lock; when it returns (does not throw), listeners hear of it.</summary>
+    internal T Write<T>(Func<CloudData, T> write)
+    {
+        T result;
+        lock (_lock)
+        {
+            result = write(_data);
+        }
+        Changed?.Invoke();
+        return result;
+    }
+}

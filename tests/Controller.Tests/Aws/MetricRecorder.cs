@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Reconciler.Controller.Tests.Aws;
+
+/// <summary>Collects the measurements of one meter instance, so parallel tests do not see each other's.</summary>
+public sealed class MetricRecorder : IDisposable
+{
+    private readonly MeterListener listener = new();
+
+    public MetricRecorder(Meter meter)
+    {
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.Start();
+    }
+
+    public ConcurrentQueue<(string Instrument, double Value, IReadOnlyDictionary<string, object?> Tags)> Measurements { get; } = new();
+
+    public double Sum(string instrument, Func<IReadOnlyDictionary<string, object?>, bool>? filter = null) =>
+        Measurements.Where(m => m.Instrument == instrument && (filter is null || filter(m.Tags))).Sum(m => m.Value);
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var copy = new Dictionary<string, object?>();
+        foreach (var tag in tags)
+        {
+            copy[tag.Key] = tag.Value;
+        }
+        Measurements.Enqueue((instrument.Name, value, copy));
+    }
+
+    public void Dispose() => listener.Dispose();
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Time.Testing;
+using Reconciler.Controller.Runtime;
+using Reconciler.Controller.Store;
+using Reconciler.Controller.Telemetry;
+using Reconciler.Model.Documents;
+
+namespace Reconciler.Controller.Tests.Runtime;
+
+/// <summary>A store, an informer, a controller and the sample reconciler wired together on a fake clock.</summary>
+internal sealed class RuntimeHarness : IAsyncDisposable
+{
+    private static readonly RuntimeMetrics Metrics = new();
+    private readonly CancellationTokenSource informerStop = new();
+    private Task informerRun = Task.CompletedTask;
+
+    public RuntimeHarness(int workers = 4, TimeSpan? resync = null, TimeSpan? reconcileTimeout = null, IShardOwnership? shards = null, ISpecStore? store = null)
+    {
+        Name = $"test-{Guid.NewGuid():N}"[..16];
+        Store = store ?? new MemorySpecStore(Time);
+        Source = new SpecStoreObjectSource(Store);
+        Informer = new Informer<PulumiPipeline>(Source, new InformerOptions<PulumiPipeline>(PageSize: 100, ResyncPeriod: resync ?? TimeSpan.FromMinutes(10), Copy: SpecStoreObjectSource.Copy, Random: new Random(3)), Time);
+        StatusWriter = Source.StatusWriter();
+        Reconciler = new SampleReconciler(StatusWriter, Time);
+        Recorder = new MetricRecorder(Name);
+        Controller = new Controller<PulumiPipeline>(Reconciler, Informer, Source,
+            new ControllerOptions(Name, workers, reconcileTimeout, Queue: new WorkQueueOptions(JitterFraction: 0)), Time, metrics: Metrics, shards: shards);
+    }
+
+    public string Name { get; }
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2025-01-01T00:00:00Z"));
+    public ISpecStore Store { get; }
+    public SpecStoreObjectSource Source { get; }
+    public Informer<PulumiPipeline> Informer { get; }
+    public StatusWriter<PulumiPipeline, PipelineStatus> StatusWriter { get; }
+    public SampleReconciler Reconciler { get; }
+    public MetricRecorder Recorder { get; }
+    public Controller<PulumiPipeline> Controller { get; }
+
+    public static PulumiPipeline Document(string name, IReadOnlyDictionary<string, string>? annotations = null) => new()
+    {
+        Metadata = new ObjectMeta { Name = name, Annotations = annotations },
+        Spec = new PipelineSpec { Source = new SourceSpec { Location = $"https://github.com/acme/{name}.git" } },
+    };
+
+    public async Task StartAsync()
+    {
+        informerRun = Task.Run(() => Informer.RunAsync(informerStop.Token));
+        await Informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        Controller.Start();
+    }
+
+    public Task<PulumiPipeline> CreateAsync(string name, IReadOnlyDictionary<string, string>? annotations = null) =>
+        Store.CreateAsync(Document(name, annotations), CancellationToken.None);
+
+    public async Task<PulumiPipeline> GetAsync(string name) =>
+        await Store.GetAsync(name, CancellationToken.None) ?? throw new InvalidOperationException($"{name} is gone");
+
+    /// <summary>Waits for the controller to be idle: nothing queued, nothing in process.</summary>
+    public Task IdleAsync() => WaitUntilAsync(() => Controller.Queue.Count == 0 && Controller.Queue.Processing().Count == 0);
+
+    public static async Task WaitUntilAsync(Func<bool> condition, string? what = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"condition not met within 30 s: {what}");
+            }
+            await Task.Delay(2);
+        }
+    }
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string? what = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"condition not met within 30 s: {what}");
+            }
+            await Task.Delay(2);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Controller.StopAsync(CancellationToken.None);
+        await informerStop.CancelAsync();
+        await informerRun;
+        Controller.Dispose();
+        Informer.Dispose();
+        Recorder.Dispose();
+        informerStop.Dispose();
+    }
+}
