@@ -25,7 +25,7 @@ internal static partial class NameRules
         }
         else if (name.Length > DnsLabelMaxLength)
         {
-            context.Add(path, $"{Quoted.Text(name)} is {name.Length} characters long; a lower-case DNS label has at most {DnsLabelMaxLength}");
+            context.Add(path, $"{what} is {name.Length} characters long; a lower-case DNS label has at most {DnsLabelMaxLength} (a-z, 0-9 and \"-\")");
         }
         else if (!IsDnsLabel(name))
         {
