@@ -78,7 +78,7 @@ public sealed class PipelineController : IAsyncDisposable
             Reconciler,
             Informer,
             source,
-            new ControllerOptions(ControllerName, options.Workers, options.ReconcileTimeout,
+            new ControllerOptions(ControllerName, options.Workers, options.ReconcileTimeout, options.ShutdownTimeout,
                 Queue: new WorkQueueOptions(ControllerName, BaseDelay: options.RetryBaseDelay)),
             time,
             loggers.CreateLogger<Controller<PulumiPipeline>>(),

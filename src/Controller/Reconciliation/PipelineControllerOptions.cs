@@ -27,6 +27,9 @@ public sealed record PipelineControllerOptions
     /// <summary>How long a reconcile may run before it is cancelled and retried.</summary>
     public TimeSpan ReconcileTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long in-flight reconciles may finish on stop before they are cancelled.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The first retry delay of a failing spec (doubles up to five minutes).</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
 }
