@@ -45,7 +45,7 @@ public static class ApplyCommand
             }
             var results = sources.Select(s => SpecValidator.Validate(s.Source, s.Text)).ToList();
             var problems = results.SelectMany(r => r.Errors).Select(e => e.ToString()).ToList();
-            foreach (var duplicate in results.Where(r => r.IsValid).GroupBy(r => r.Document!.Metadata.Name).Where(g => g.Count() > 1))
+            foreach (var duplicate in results.Where(r => r.IsValid && r.Document is not null).GroupBy(r => r.Document!.Metadata.Name).Where(g => g.Count() > 1))
             {
                 problems.Add($"{string.Join(", ", duplicate.Select(r => r.Source))}: $.metadata.name: '{duplicate.Key}' is declared more than once");
             }
