@@ -1,6 +1,16 @@
-using System.CommandLine;
 using Reconciler.Bench;
 
-var root = new RootCommand("Reconciler benchmarks: each scenario is a subcommand; run with -c Release.");
-root.Subcommands.Add(WireScenario.Create());
-return await root.Parse(args).InvokeAsync();
+// dotnet run -c Release --project bench/Reconciler.Bench -- <scenario>
+var scenarios = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["store"] = StoreScenario.RunAsync,
+    ["wire"] = WireScenario.RunAsync,
+};
+if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
+{
+    Console.Error.WriteLine($"usage: reconciler-bench <{string.Join('|', scenarios.Keys)}> [options]");
+    return 2;
+}
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+return await scenario(args[1..], cancel.Token);

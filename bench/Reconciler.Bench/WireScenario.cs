@@ -20,15 +20,18 @@ namespace Reconciler.Bench;
 /// client's own work: serialization, SigV4, the resilience pipeline, span and metrics, response parsing. Rounds
 /// alternate between the two paths so that drift (JIT, GC, a busy machine) lands on both.
 /// </remarks>
-public static class WireScenario
+internal static class WireScenario
 {
-    public static Command Create()
+    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken) =>
+        Create().Parse(args).InvokeAsync(cancellationToken: cancellationToken);
+
+    private static Command Create()
     {
         var calls = new Option<int>("--calls") { Description = "Calls per round and path", DefaultValueFactory = _ => 2000 };
         var rounds = new Option<int>("--rounds") { Description = "Measured rounds (each runs both paths)", DefaultValueFactory = _ => 5 };
         var names = new Option<int>("--names") { Description = "Project names per BatchGetProjects call (1..100)", DefaultValueFactory = _ => 10 };
         var telemetry = new Option<bool>("--telemetry") { Description = "Listen to the client's spans and metrics, as an OpenTelemetry host would" };
-        var command = new Command("wire", "BatchGetProjects calls/second against in-process LocalCloud, and the client's overhead over a bare HttpClient POST");
+        var command = new RootCommand("BatchGetProjects calls/second against in-process LocalCloud, and the client's overhead over a bare HttpClient POST");
         command.Options.Add(calls);
         command.Options.Add(rounds);
         command.Options.Add(names);

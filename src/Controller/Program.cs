@@ -1,3 +1,3 @@
 using Reconciler.Controller.Cli;
 
-return await CommandLineApp.Build().Parse(args).InvokeAsync();
+return await CommandLineApp.InvokeAsync(args);

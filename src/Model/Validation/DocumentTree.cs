@@ -10,6 +10,7 @@ internal sealed class DocumentTree
 {
     private readonly Dictionary<string, (int Start, int End)> _spans = new(StringComparer.Ordinal);
     private readonly List<ValidationError> _duplicateFields = [];
+    private readonly List<ValidationError> _invalidText = [];
     private int _next;
 
     private DocumentTree(JsonElement root, string source)
@@ -22,6 +23,9 @@ internal sealed class DocumentTree
 
     /// <summary>Fields given twice in one object: JSON parsers keep only one of them, silently.</summary>
     public IReadOnlyList<ValidationError> DuplicateFields => _duplicateFields;
+
+    /// <summary>Strings whose escapes decode to lone surrogates: not Unicode text, so nothing further can read them.</summary>
+    public IReadOnlyList<ValidationError> InvalidText => _invalidText;
 
     public static DocumentTree Index(JsonElement root, string source) => new(root, source);
 
@@ -75,6 +79,11 @@ internal sealed class DocumentTree
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var property in element.EnumerateObject())
                 {
+                    if (!IsText(() => property.Name))
+                    {
+                        _invalidText.Add(new ValidationError(source, path, InvalidTextMessage("a field name")));
+                        continue;
+                    }
                     var childPath = JsonPath.Field(path, property.Name);
                     if (!seen.Add(property.Name))
                     {
@@ -84,6 +93,9 @@ internal sealed class DocumentTree
                     }
                     Visit(property.Value, childPath, source);
                 }
+                break;
+            case JsonValueKind.String when !IsText(element.GetString):
+                _invalidText.Add(new ValidationError(source, path, InvalidTextMessage("the string")));
                 break;
             case JsonValueKind.Array:
                 var i = 0;
@@ -95,6 +107,22 @@ internal sealed class DocumentTree
         }
         _spans[path] = (start, _next - 1);
     }
+
+    private static bool IsText(Func<string?> read)
+    {
+        try
+        {
+            read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static string InvalidTextMessage(string what) =>
+        $"{what} contains an escaped lone surrogate (such as \\ud800 without its pair), which is not Unicode text; write the character itself or a complete pair";
 
     /// <summary>The path one level up, parsing our own path syntax; null for the root.</summary>
     internal static string? ParentOf(string path)

@@ -15,6 +15,15 @@ internal static class JsonSyntax
 
     public static JsonDocument? TryParse(string source, string text, List<ValidationError> errors)
     {
+        // Text read from a file is always valid UTF-16; text handed over in memory may not be, and the parser
+        // refuses it with an exception that names no position.
+        if (LoneSurrogateAt(text) is { } index)
+        {
+            var (line, column) = Position(text, index);
+            errors.Add(new ValidationError(source, JsonPath.Root,
+                $"invalid text at line {line}, column {column}: a lone UTF-16 surrogate is not a Unicode character"));
+            return null;
+        }
         try
         {
             return JsonDocument.Parse(text, Options);
@@ -45,6 +54,29 @@ internal static class JsonSyntax
         }
         var column = ColumnOf(text, (int)Math.Min(line, int.MaxValue), ex.BytePositionInLine ?? 0);
         return $"invalid JSON at line {line + 1}, column {column}: {reason}";
+    }
+
+    private static int? LoneSurrogateAt(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    private static (int Line, int Column) Position(string text, int index)
+    {
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, index - 1)) + 1;
+        var line = 1 + text.AsSpan(0, lineStart).Count('\n');
+        return (line, index - lineStart + 1);
     }
 
     /// <summary>The reader counts bytes of UTF-8 within a line; people count characters.</summary>

@@ -95,13 +95,22 @@ internal static class SchemaCheck
         }
     }
 
-    private static string Hint(JsonElement parentSchema, string name) =>
-        parentSchema.TryGetProperty("properties", out var properties)
-        && properties.TryGetProperty(name, out var property)
-        && Resolve(property).TryGetProperty("description", out var description)
-        && description.GetString() is { Length: > 0 } text
+    /// <summary>What the missing field is: the value it must have, or its description from the schema.</summary>
+    private static string Hint(JsonElement parentSchema, string name)
+    {
+        if (!parentSchema.TryGetProperty("properties", out var properties) || !properties.TryGetProperty(name, out var property))
+        {
+            return "";
+        }
+        var schema = Resolve(property);
+        if (schema.TryGetProperty("const", out var constant))
+        {
+            return $" (it must be {Shown(constant)})";
+        }
+        return schema.TryGetProperty("description", out var description) && description.GetString() is { Length: > 0 } text
             ? $" ({Clause.From(text)})"
             : "";
+    }
 
     private static string FormatMessage(JsonElement? schema, JsonElement? element)
     {

@@ -74,6 +74,11 @@ public static class SpecValidator
         }
 
         var tree = DocumentTree.Index(root, source);
+        if (tree.InvalidText.Count > 0)
+        {
+            errors.AddRange(tree.InvalidText);
+            return new ValidationResult(source, errors, null);
+        }
         errors.AddRange(tree.DuplicateFields);
         var findings = SchemaCheck.Evaluate(tree);
 

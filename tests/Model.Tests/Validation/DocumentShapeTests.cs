@@ -57,6 +57,16 @@ public class DocumentShapeTests
     }
 
     [Fact]
+    public void Text_that_is_not_Unicode_is_rejected_with_its_position() =>
+        SingleError("{\n  \"kind\": \"a\ud800\"\n}", "$", "invalid text at line 2, column 13: a lone UTF-16 surrogate");
+
+    [Theory]
+    [InlineData("{ \"kind\": \"\\ud800\" }", "$.kind", "the string contains an escaped lone surrogate")]
+    [InlineData("{ \"\\udc00\": 1 }", "$", "a field name contains an escaped lone surrogate")]
+    public void Escapes_that_decode_to_lone_surrogates_are_rejected(string text, string path, string message) =>
+        SingleError(text, path, message);
+
+    [Fact]
     public void A_document_over_the_DynamoDB_item_limit_is_rejected()
     {
         var text = Mutate(doc => doc["metadata"]!["annotations"] = new JsonObject { ["notes"] = new string('x', 410_000) });
@@ -160,7 +170,7 @@ public class DocumentShapeTests
     {
         var text = Mutate(doc => doc.Build().Remove("serviceRoleArn"));
 
-        SingleError(text, "$.spec.build.serviceRoleArn", "required field \"serviceRoleArn\" is missing", "(IAM role CodeBuild assumes: arn:aws:iam::<account>:role/<name>)");
+        SingleError(text, "$.spec.build.serviceRoleArn", "required field \"serviceRoleArn\" is missing", "(the IAM role CodeBuild assumes: arn:aws:iam::<account>:role/<name>)");
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public class NameAndStageRuleTests
 
         Assert.All(errors, e => Assert.Equal("$.metadata.name", e.Path));
         Assert.Collection(errors,
-            e => Assert.Contains("is 140 characters long; a lower-case DNS label has at most 63", e.Message, StringComparison.Ordinal),
+            e => Assert.Equal("the name is 140 characters long; a lower-case DNS label has at most 63 (a-z, 0-9 and \"-\")", e.Message),
             e => Assert.Contains("the CodeBuild project name derived for stage \"production\" (<name>-<stage>) would be 151 characters; CodeBuild allows 2..150", e.Message, StringComparison.Ordinal),
             e => Assert.Contains("140 characters exceed CodePipeline's limit of 100", e.Message, StringComparison.Ordinal));
     }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Reconciler.Model.Aws;
+using Reconciler.Model.Rendering;
 
 namespace Reconciler.Model.Validation.Rules;
 
@@ -25,7 +26,7 @@ internal static partial class NameRules
         }
         else if (name.Length > DnsLabelMaxLength)
         {
-            context.Add(path, $"{Quoted.Text(name)} is {name.Length} characters long; a lower-case DNS label has at most {DnsLabelMaxLength}");
+            context.Add(path, $"{what} is {name.Length} characters long; a lower-case DNS label has at most {DnsLabelMaxLength} (a-z, 0-9 and \"-\")");
         }
         else if (!IsDnsLabel(name))
         {
@@ -54,5 +55,6 @@ internal static partial class NameRules
         }
     }
 
-    public static string ProjectNameFor(string name, string stage) => $"{name}-{stage}";
+    // The renderer owns the naming; the rule checks the very name it will use.
+    public static string ProjectNameFor(string name, string stage) => CodeBuildProjectRenderer.ProjectName(name, stage);
 }

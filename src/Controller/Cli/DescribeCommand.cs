@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Reconciler.Model.Documents;
+
+namespace Reconciler.Controller.Cli;
+
+/// <summary><c>reconciler describe &lt;name&gt;</c>: metadata, stages, conditions, resources and the last apply, for people.</summary>
+public static class DescribeCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = "The document to describe." };
+        var store = new StoreOptions();
+        var command = new Command("describe", "Show one document's metadata, conditions, resources and last apply. " + ExitCodes.HelpText);
+        command.Arguments.Add(name);
+        store.AddTo(command);
+        command.SetAction((ParseResult parse, CancellationToken cancellationToken) => store.RunAsync(parse, async (specs, _) =>
+        {
+            var wanted = parse.GetValue(name)!;
+            var document = await specs.GetAsync(wanted, cancellationToken);
+            if (document is null)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: document '{wanted}' not found");
+                return ExitCodes.Failure;
+            }
+            await parse.InvocationConfiguration.Output.WriteAsync(Render(document));
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return command;
+    }
+
+    public static string Render(PulumiPipeline document)
+    {
+        var text = new StringBuilder();
+        var meta = document.Metadata;
+        var status = document.Status;
+        void Line(string label, object? value) => text.Append(CultureInfo.InvariantCulture, $"{label + ":",-20}{value}\n");
+        static string Time(DateTimeOffset? time) => time?.ToString("u", CultureInfo.InvariantCulture) ?? "-";
+        static string Map(IReadOnlyDictionary<string, string>? map) =>
+            map is { Count: > 0 } ? string.Join(", ", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")) : "-";
+
+        Line("Name", meta.Name);
+        Line("UID", meta.Uid);
+        Line("Generation", status is null ? $"{meta.Generation} (not yet observed)" : $"{meta.Generation} (observed {status.ObservedGeneration})");
+        Line("Resource version", meta.ResourceVersion);
+        Line("Created", Time(meta.CreationTimestamp));
+        if (meta.DeletionTimestamp is not null)
+        {
+            Line("Deleting since", Time(meta.DeletionTimestamp));
+        }
+        Line("Labels", Map(meta.Labels));
+        Line("Annotations", Map(meta.Annotations));
+        Line("Finalizers", meta.Finalizers is { Count: > 0 } f ? string.Join(", ", f) : "-");
+        Line("Source", $"{document.Spec.Source.Type} {document.Spec.Source.Location}");
+        Line("Drift policy", document.Spec.DriftPolicy);
+        Line("Deletion policy", document.Spec.DeletionPolicy);
+        text.Append("Stages:\n");
+        foreach (var stage in document.Spec.Stages)
+        {
+            var trigger = stage.On.PullRequest is { } pr ? $"pull request to {pr.BaseBranch}"
+                : stage.On.Push is { } push ? $"push to {push.Branch}"
+                : stage.On.Tag is { } tag ? $"tag {tag}" : "-";
+            text.Append(CultureInfo.InvariantCulture, $"  {stage.Name}: {stage.Operation} {stage.Stack} on {trigger}{(stage.Approval ? " (approval)" : "")}\n");
+        }
+        Line("Phase", meta.DeletionTimestamp is null ? status?.Phase ?? "Pending" : "Deleting");
+        text.Append("Conditions:\n");
+        if (status is null || status.Conditions.Count == 0)
+        {
+            text.Append("  (none)\n");
+        }
+        else
+        {
+            foreach (var condition in status.Conditions)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"  {condition.Type,-12} {condition.Status,-8} {condition.Reason,-24} since {Time(condition.LastTransitionTime)}  {condition.Message}\n");
+            }
+        }
+        text.Append("Resources:\n");
+        if (status is null || status.Resources.Count == 0)
+        {
+            text.Append("  (none)\n");
+        }
+        else
+        {
+            foreach (var resource in status.Resources)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {resource.Kind,-20} {resource.Name,-32} {resource.State,-10} {resource.Arn}\n");
+            }
+        }
+        if (status?.LastApply is { } apply)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"Last apply:         {apply.Engine} {apply.Result}: {apply.Creates} created, {apply.Updates} updated, {apply.Deletes} deleted in {apply.DurationSeconds:0.#}s, finished {Time(apply.FinishedAt)}\n");
+        }
+        else
+        {
+            Line("Last apply", "-");
+        }
+        if (status?.NextRetryTime is { } retry)
+        {
+            Line("Next retry", Time(retry));
+        }
+        if (status?.NextResyncTime is { } resync)
+        {
+            Line("Next resync", Time(resync));
+        }
+        if (status?.SourceRevision is { } revision)
+        {
+            Line("Source revision", revision);
+        }
+        return text.ToString();
+    }
+}

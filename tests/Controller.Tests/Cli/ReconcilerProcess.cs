@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Reconciler.Controller.Cli;
+
+namespace Reconciler.Controller.Tests.Cli;
+
+/// <summary>Runs the real built <c>reconciler</c> executable (<c>dotnet reconciler.dll</c>) and captures its exit code and output.</summary>
+internal static class ReconcilerProcess
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    public static string Assembly => typeof(CommandLineApp).Assembly.Location;
+
+    public static async Task<ProcessResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(Assembly);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        // The host's own store selection must not leak into a test.
+        start.Environment.Remove("RECONCILER_STORE");
+        start.Environment.Remove("AWS_ENDPOINT_URL");
+        start.Environment.Remove("AWS_ENDPOINT_URL_DYNAMODB");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"reconciler {string.Join(' ', args)} did not exit within {Timeout}");
+        }
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+}
+
+/// <summary>What one run of the executable printed and returned.</summary>
+public sealed record ProcessResult(int ExitCode, string Output, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Error}";
+}
