@@ -24,7 +24,7 @@ internal sealed class DynaliteProcess : IDisposable
 
     public static async Task<DynaliteProcess> StartAsync(CancellationToken cancellationToken = default)
     {
-        var cli = RepoPaths.Combine("tests", "dynalite", "node_modules", "dynalite", "cli.js");
+        var cli = RepositoryPaths.Combine("tests", "dynalite", "node_modules", "dynalite", "cli.js");
         if (!File.Exists(cli))
         {
             throw new InvalidOperationException($"dynalite is not installed at {cli}: run `npm ci --prefix tests/dynalite` (./test.sh does)");

@@ -14,7 +14,7 @@ public class RenderCommandTests
 
         Assert.Equal(0, exit);
         Assert.Equal("", error);
-        Assert.Equal(await File.ReadAllTextAsync(RepoPaths.Combine("samples", "rendered", "website.json")), output);
+        Assert.Equal(await File.ReadAllTextAsync(RepositoryPaths.Combine("samples", "rendered", "website.json")), output);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class RenderCommandTests
     [Fact]
     public async Task A_directory_is_a_usage_error()
     {
-        var (exit, output, error) = await Run("render", RepoPaths.Combine("samples", "specs"));
+        var (exit, output, error) = await Run("render", RepositoryPaths.Combine("samples", "specs"));
         Assert.Equal(2, exit);
         Assert.Equal("", output);
         Assert.Contains("render takes one document file", error, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public class RenderCommandTests
         Assert.StartsWith("0.1.0", output, StringComparison.Ordinal);
     }
 
-    private static string Sample(string name) => RepoPaths.Combine("samples", "specs", name + ".json");
+    private static string Sample(string name) => RepositoryPaths.Combine("samples", "specs", name + ".json");
 
     private static string TempFile(string content)
     {

@@ -17,7 +17,7 @@ public class GoldenRenderingTests
     public static TheoryData<string> Samples() => new(SampleNames());
 
     internal static IReadOnlyList<string> SampleNames() =>
-        Directory.GetFiles(RepoPaths.Combine("samples", "specs"), "*.json")
+        Directory.GetFiles(RepositoryPaths.Combine("samples", "specs"), "*.json")
             .Select(f => Path.GetFileNameWithoutExtension(f))
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -27,7 +27,7 @@ public class GoldenRenderingTests
     public void A_sample_renders_to_its_golden_file_byte_for_byte(string sample)
     {
         var actual = DesiredStateJson.Write(PipelineRenderer.Render(Load(sample)));
-        var goldenPath = RepoPaths.Combine("samples", "rendered", sample + ".json");
+        var goldenPath = RepositoryPaths.Combine("samples", "rendered", sample + ".json");
 
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
@@ -49,7 +49,7 @@ public class GoldenRenderingTests
     public void Every_golden_file_belongs_to_a_sample()
     {
         var samples = SampleNames().ToHashSet(StringComparer.Ordinal);
-        var goldens = Directory.GetFiles(RepoPaths.Combine("samples", "rendered"), "*.json").Select(f => Path.GetFileNameWithoutExtension(f));
+        var goldens = Directory.GetFiles(RepositoryPaths.Combine("samples", "rendered"), "*.json").Select(f => Path.GetFileNameWithoutExtension(f));
         Assert.All(goldens, golden => Assert.Contains(golden, samples));
         Assert.True(samples.Count >= 2, "expected at least the two bundled samples");
     }
@@ -66,7 +66,7 @@ public class GoldenRenderingTests
     /// <summary>A sample as the validator reads it; a sample that does not validate fails the test that loads it.</summary>
     internal static PulumiPipeline Load(string sample)
     {
-        var result = SpecValidator.Validate(sample, File.ReadAllText(RepoPaths.Combine("samples", "specs", sample + ".json")));
+        var result = SpecValidator.Validate(sample, File.ReadAllText(RepositoryPaths.Combine("samples", "specs", sample + ".json")));
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         return result.Document!;
     }
