@@ -291,7 +291,8 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             }
             var name = ShardName(shard);
             rows.TryGetValue(name, out var row);
-            if (row is not null && row.IsHeldAt(now))
+            // Free, expired, or still ours in the table after we dropped it locally (a failed renewal): take it.
+            if (row is not null && row.IsHeldAt(now) && row.Holder != Identity)
             {
                 continue;
             }
@@ -311,7 +312,16 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             wanted--;
             Acquire(shard, lease);
         }
-        return wanted == 0;
+        if (wanted == 0)
+        {
+            return true;
+        }
+        // Short of our share: come back soon only if someone holds more than theirs (a hand-back is due);
+        // otherwise the split is as fair as it gets (16 shards over 3 replicas is 6, 6, 4).
+        return !rows.Values
+            .Where(r => r.Name.StartsWith("shard-", StringComparison.Ordinal) && r.IsHeldAt(now) && r.Holder != Identity)
+            .GroupBy(r => r.Holder, StringComparer.Ordinal)
+            .Any(g => g.Count() > share);
     }
 
     private void Acquire(int shard, Lease lease)
