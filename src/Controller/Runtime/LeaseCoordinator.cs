@@ -59,7 +59,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         }
     }
 
-    /// <summary>True when the last heartbeat is younger than a lease: this replica is a live member.</summary>
+    /// <summary>True when the last complete round (heartbeat included) is younger than a lease: a live member with its share.</summary>
     public bool IsActive
     {
         get
@@ -154,10 +154,18 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             return false;
         }
         var byName = rows.ToDictionary(r => r.Name, StringComparer.Ordinal);
-        var settled = await HeartbeatAsync(byName, cancellationToken);
-        settled &= await RenewAsync(byName, cancellationToken);
+        var beat = await HeartbeatAsync(byName, cancellationToken);
+        var settled = await RenewAsync(byName, cancellationToken);
         settled &= await BalanceAsync(byName, cancellationToken);
-        return settled;
+        if (beat)
+        {
+            // Active (and so ready) only after a whole round: the heartbeat, then our share taken.
+            lock (gate)
+            {
+                lastHeartbeat = time.GetUtcNow();
+            }
+        }
+        return beat && settled;
     }
 
     /// <summary>Stops all work, releases every lease and removes the membership row, so others take over at once.</summary>
@@ -208,10 +216,6 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             if (await WithTimeout(ct => store.TryWriteAsync(next, current?.Version ?? 0, ct), cancellationToken))
             {
                 rows[MemberName] = next;
-                lock (gate)
-                {
-                    lastHeartbeat = now;
-                }
                 return true;
             }
         }
