@@ -51,7 +51,7 @@ internal sealed class RuntimeHarness : IAsyncDisposable
     public static PulumiPipeline Document(string name, IReadOnlyDictionary<string, string>? annotations = null) => new()
     {
         Metadata = new ObjectMeta { Name = name, Annotations = annotations },
-        Spec = Tests.Store.TestDocuments.Pipeline(name).Spec,
+        Spec = Tests.SpecStore.TestDocuments.Pipeline(name).Spec,
     };
 
     public async Task StartAsync()

@@ -1,0 +1,69 @@
+using Amazon.Runtime;
+using Microsoft.Extensions.Logging;
+using Reconciler.LocalCloud;
+using Reconciler.LocalCloud.Faults;
+using Reconciler.LocalCloud.State;
+
+namespace Reconciler.Controller.Aws;
+
+/// <summary>
+/// LocalCloud started in-process on a free loopback port, holding the given Parameter Store parameters, with the
+/// controller's real AWS clients pointed at it and signing with LocalCloud's public test key: the embedded default
+/// of <c>demo</c>, and what the end-to-end tests and benchmarks run against.
+/// </summary>
+public sealed class EmbeddedCloud : IAsyncDisposable
+{
+    private EmbeddedCloud(LocalCloudServer server, AwsClients clients)
+    {
+        Server = server;
+        Clients = clients;
+    }
+
+    public LocalCloudServer Server { get; }
+
+    public AwsClients Clients { get; }
+
+    /// <param name="parameters">Parameter Store names to create (metadata only), e.g. the samples' token parameter.</param>
+    /// <param name="clientOptions">Changes to the client options; the endpoint, region and credentials are set here.</param>
+    public static async Task<EmbeddedCloud> StartAsync(
+        IReadOnlyList<string> parameters,
+        FaultSettings? faults = null,
+        Func<AwsClientOptions, AwsClientOptions>? clientOptions = null,
+        ILoggerFactory? loggers = null,
+        CancellationToken cancellationToken = default)
+    {
+        var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
+        {
+            Signatures = SignatureVerification.VerifyWithKeys(new Dictionary<string, string>
+            {
+                [LocalCloudInfo.TestAccessKeyId] = LocalCloudInfo.TestSecretAccessKey,
+            }),
+            Faults = faults ?? FaultSettings.None,
+        }, cancellationToken);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        server.State.Restore(CloudSnapshot.Empty with
+        {
+            Parameters = parameters.Distinct(StringComparer.Ordinal).Select(name => new StoredParameter(name, "SecureString", 1, now)).ToList(),
+        });
+        var options = new AwsClientOptions
+        {
+            Region = LocalCloudInfo.DefaultRegion,
+            EndpointUrl = server.Endpoint,
+            Credentials = new BasicAWSCredentials(LocalCloudInfo.TestAccessKeyId, LocalCloudInfo.TestSecretAccessKey),
+            // Loopback answers in a millisecond: retry quickly, and do not hold the controller to AWS's rates.
+            Retry = new AwsRetrySettings { BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromSeconds(1), MaxRetryAttempts = 8 },
+            RateLimit = new AwsRateLimitSettings { PermitsPerSecond = 0 },
+            CircuitBreaker = new AwsCircuitBreakerSettings { Enabled = false },
+        };
+        options = clientOptions?.Invoke(options) ?? options;
+        // The endpoint must not come from the environment of whoever runs the demo.
+        var clients = new AwsClients(options, loggers, environment: _ => null);
+        return new EmbeddedCloud(server, clients);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Clients.Dispose();
+        await Server.DisposeAsync();
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Reconciler.Controller.Aws;
+
+namespace Reconciler.Controller.Cli;
+
+/// <summary>
+/// The AWS client selection of the commands that call CodeBuild, CodePipeline and SSM: <c>--aws-region</c>,
+/// <c>--aws-endpoint-url</c> and one endpoint per service, falling back to the SDK's environment variables
+/// (<c>AWS_REGION</c>, <c>AWS_ENDPOINT_URL</c>, <c>AWS_ENDPOINT_URL_CODEBUILD</c>...).
+/// </summary>
+public sealed class AwsOptions
+{
+    public Option<string?> Region { get; } = new("--aws-region")
+    {
+        Description = "AWS region of CodeBuild, CodePipeline and SSM. Env: AWS_REGION, then AWS_DEFAULT_REGION.",
+    };
+
+    public Option<Uri?> EndpointUrl { get; } = new("--aws-endpoint-url")
+    {
+        Description = "One endpoint for CodeBuild, CodePipeline and SSM (e.g. LocalCloud). Env: AWS_ENDPOINT_URL.",
+    };
+
+    public Option<Uri?> CodeBuildEndpointUrl { get; } = new("--codebuild-endpoint-url") { Description = "CodeBuild endpoint. Env: AWS_ENDPOINT_URL_CODEBUILD." };
+
+    public Option<Uri?> CodePipelineEndpointUrl { get; } = new("--codepipeline-endpoint-url") { Description = "CodePipeline endpoint. Env: AWS_ENDPOINT_URL_CODEPIPELINE." };
+
+    public Option<Uri?> SsmEndpointUrl { get; } = new("--ssm-endpoint-url") { Description = "SSM (Parameter Store) endpoint. Env: AWS_ENDPOINT_URL_SSM." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Region);
+        command.Options.Add(EndpointUrl);
+        command.Options.Add(CodeBuildEndpointUrl);
+        command.Options.Add(CodePipelineEndpointUrl);
+        command.Options.Add(SsmEndpointUrl);
+    }
+
+    /// <summary>The client options the command line asks for; what it leaves out comes from the environment.</summary>
+    public AwsClientOptions Resolve(ParseResult parse, AwsClientOptions? defaults = null)
+    {
+        var services = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        void Add(AwsService service, Option<Uri?> option)
+        {
+            if (parse.GetValue(option) is { } uri)
+            {
+                services[service.EndpointId] = uri;
+            }
+        }
+        Add(AwsService.CodeBuild, CodeBuildEndpointUrl);
+        Add(AwsService.CodePipeline, CodePipelineEndpointUrl);
+        Add(AwsService.Ssm, SsmEndpointUrl);
+        var options = defaults ?? new AwsClientOptions();
+        return options with
+        {
+            Region = parse.GetValue(Region) ?? options.Region,
+            EndpointUrl = parse.GetValue(EndpointUrl) ?? options.EndpointUrl,
+            ServiceEndpointUrls = services.Count > 0 ? services : options.ServiceEndpointUrls,
+        };
+    }
+}

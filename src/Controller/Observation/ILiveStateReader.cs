@@ -1,0 +1,12 @@
+using Reconciler.Model.Planning;
+
+namespace Reconciler.Controller.Observation;
+
+/// <summary>Reads the live state of the resources a reconcile cares about.</summary>
+public interface ILiveStateReader
+{
+    Task<LiveState> ObserveAsync(ObservationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Drops whatever is cached about a resource; engines call it after they change one.</summary>
+    void Invalidate(ResourceKind kind, string name);
+}

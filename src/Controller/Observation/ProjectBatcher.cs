@@ -1,0 +1,201 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Reconciler.Controller.Aws;
+using Reconciler.Model.Aws;
+
+namespace Reconciler.Controller.Observation;
+
+/// <summary>
+/// Coalesces the project look-ups of concurrent reconciles into BatchGetProjects calls of up to 100 names:
+/// a batch leaves when it is full or when its window (counted from its first name) has passed.
+/// </summary>
+public sealed class ProjectBatcher : IAsyncDisposable
+{
+    /// <summary>BatchGetProjects takes at most this many names.</summary>
+    public const int MaxBatchSize = 100;
+
+    private readonly ICodeBuildClient _codeBuild;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _window;
+    private readonly ILogger _logger;
+    private readonly Channel<Lookup> _lookups = Channel.CreateUnbounded<Lookup>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly SemaphoreSlim _inFlight;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+
+    public ProjectBatcher(ICodeBuildClient codeBuild, TimeProvider time, TimeSpan window, int maxConcurrentBatches, ILogger logger)
+    {
+        _codeBuild = codeBuild;
+        _time = time;
+        _window = window;
+        _logger = logger;
+        _inFlight = new SemaphoreSlim(Math.Max(1, maxConcurrentBatches));
+        _loop = Task.Run(() => RunAsync(_stopping.Token));
+    }
+
+    /// <summary>The found projects among <paramref name="names"/>; absent names were not found.</summary>
+    public async Task<IReadOnlyDictionary<string, CodeBuildProject>> GetAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        var pending = new List<(string Name, Task<CodeBuildProject?> Result)>(names.Count);
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        {
+            var completion = new TaskCompletionSource<CodeBuildProject?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            ObjectDisposedException.ThrowIf(!_lookups.Writer.TryWrite(new Lookup(name, completion)), this);
+            pending.Add((name, completion.Task));
+        }
+        var found = new Dictionary<string, CodeBuildProject>(StringComparer.Ordinal);
+        foreach (var (name, result) in pending)
+        {
+            if (await result.WaitAsync(cancellationToken) is { } project)
+            {
+                found[name] = project;
+            }
+        }
+        return found;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _lookups.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _stopping.Dispose();
+        _inFlight.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await BatchAsync(stopping);
+        }
+        finally
+        {
+            // Nobody waits forever on a batcher that stopped.
+            while (_lookups.Reader.TryRead(out var left))
+            {
+                left.Completion.TrySetException(new ObjectDisposedException(nameof(ProjectBatcher)));
+            }
+        }
+    }
+
+    private async Task BatchAsync(CancellationToken stopping)
+    {
+        var reader = _lookups.Reader;
+        Lookup? carried = null;
+        while (carried is not null || await reader.WaitToReadAsync(stopping))
+        {
+            var batch = new Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>>(StringComparer.Ordinal);
+            if (carried is { } first)
+            {
+                Add(batch, first);
+                carried = null;
+            }
+            carried = Drain(reader, batch);
+            try
+            {
+                if (carried is null && batch.Count < MaxBatchSize)
+                {
+                    carried = await FillAsync(reader, batch, stopping);
+                }
+                await _inFlight.WaitAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                Fail(batch, new ObjectDisposedException(nameof(ProjectBatcher)));
+                carried?.Completion.TrySetException(new ObjectDisposedException(nameof(ProjectBatcher)));
+                throw;
+            }
+            _ = SendAsync(batch, stopping);
+        }
+    }
+
+    // Waits for more names until the window (from the batch's first name) closes or the batch fills.
+    private async Task<Lookup?> FillAsync(ChannelReader<Lookup> reader, Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch, CancellationToken stopping)
+    {
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var closes = Task.Delay(_window, _time, window.Token);
+        try
+        {
+            while (batch.Count < MaxBatchSize)
+            {
+                var more = reader.WaitToReadAsync(stopping).AsTask();
+                if (await Task.WhenAny(more, closes) == closes || !await more)
+                {
+                    return null;
+                }
+                if (Drain(reader, batch) is { } carried)
+                {
+                    return carried;
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            await window.CancelAsync();
+        }
+    }
+
+    // Takes lookups until the batch holds 100 distinct names; returns the first lookup that did not fit.
+    private static Lookup? Drain(ChannelReader<Lookup> reader, Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch)
+    {
+        while (reader.TryRead(out var lookup))
+        {
+            if (batch.Count >= MaxBatchSize && !batch.ContainsKey(lookup.Name))
+            {
+                return lookup;
+            }
+            Add(batch, lookup);
+        }
+        return null;
+    }
+
+    private static void Add(Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch, Lookup lookup)
+    {
+        if (!batch.TryGetValue(lookup.Name, out var waiters))
+        {
+            batch[lookup.Name] = waiters = [];
+        }
+        waiters.Add(lookup.Completion);
+    }
+
+    private async Task SendAsync(Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch, CancellationToken stopping)
+    {
+        try
+        {
+            var result = await _codeBuild.BatchGetProjectsAsync([.. batch.Keys], stopping);
+            var byName = result.Projects.ToDictionary(p => p.Name, StringComparer.Ordinal);
+            foreach (var (name, waiters) in batch)
+            {
+                var project = byName.GetValueOrDefault(name);
+                waiters.ForEach(w => w.TrySetResult(project));
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "BatchGetProjects of {Count} names failed", batch.Count);
+            Fail(batch, ex);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    private static void Fail(Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch, Exception error)
+    {
+        foreach (var waiters in batch.Values)
+        {
+            waiters.ForEach(w => w.TrySetException(error));
+        }
+    }
+
+    private sealed record Lookup(string Name, TaskCompletionSource<CodeBuildProject?> Completion);
+}

@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Logging;
+using Reconciler.Controller.Aws;
+using Reconciler.Controller.Engines;
+using Reconciler.Controller.Observation;
+using Reconciler.Controller.Runtime;
+using Reconciler.Controller.Store;
+using Reconciler.Controller.Telemetry;
+using Reconciler.Model.Documents;
+
+namespace Reconciler.Controller.Reconciliation;
+
+/// <summary>
+/// The pipeline controller assembled: an informer over the spec store, a work queue with workers, and the
+/// <see cref="PipelineReconciler"/> with its live-state reader and engine. <c>run</c>, <c>demo</c> and the tests start this.
+/// </summary>
+public sealed class PipelineController : IAsyncDisposable
+{
+    public const string ControllerName = "pipelines";
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ILogger _logger;
+    private readonly IAsyncDisposable? _ownedReader;
+    private Task _informerRun = Task.CompletedTask;
+    private bool _started;
+
+    public PipelineController(
+        ISpecStore store,
+        IObjectSource<PulumiPipeline> source,
+        ICodeBuildClient codeBuild,
+        ICodePipelineClient codePipeline,
+        ISsmClient? ssm,
+        PipelineControllerOptions options,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        PipelineMetrics? metrics = null,
+        RuntimeMetrics? runtimeMetrics = null)
+    {
+        Options = options;
+        Metrics = metrics ?? PipelineMetrics.Default;
+        _logger = loggers.CreateLogger<PipelineController>();
+        if (options.NaiveObserver)
+        {
+            Reader = new NaiveLiveStateReader(codeBuild, codePipeline);
+        }
+        else
+        {
+            var reader = new LiveStateReader(codeBuild, codePipeline, time, new LiveStateReaderOptions
+            {
+                BatchWindow = options.BatchWindow,
+                PipelineSnapshotPeriod = options.ResyncPeriod,
+            }, loggers.CreateLogger<LiveStateReader>());
+            Reader = reader;
+            _ownedReader = reader;
+        }
+        Engine = options.Engine switch
+        {
+            DirectEngine.EngineName => new DirectEngine(codeBuild, codePipeline, Reader, loggers.CreateLogger<DirectEngine>()),
+            _ => throw new ArgumentException($"engine '{options.Engine}' is not available; use '{DirectEngine.EngineName}'", nameof(options)),
+        };
+        var tokens = options.SkipTokenCheck || ssm is null
+            ? null
+            : new TokenParameterCheck(ssm, time, options.TokenParameterTtl, TimeSpan.FromSeconds(30));
+        Reconciler = new PipelineReconciler(
+            Reader,
+            Engine,
+            tokens,
+            new PipelineStatusWriter(store, time, options.ResyncPeriod, Metrics, loggers.CreateLogger<PipelineStatusWriter>()),
+            time,
+            new PipelineReconcilerOptions { ResyncPeriod = options.ResyncPeriod },
+            Metrics,
+            loggers.CreateLogger<PipelineReconciler>());
+        Informer = new Informer<PulumiPipeline>(
+            source,
+            new InformerOptions<PulumiPipeline>(ResyncPeriod: options.ResyncPeriod),
+            time,
+            loggers.CreateLogger<Informer<PulumiPipeline>>());
+        Controller = new Controller<PulumiPipeline>(
+            Reconciler,
+            Informer,
+            source,
+            new ControllerOptions(ControllerName, options.Workers, options.ReconcileTimeout, options.ShutdownTimeout,
+                Queue: new WorkQueueOptions(ControllerName, BaseDelay: options.RetryBaseDelay)),
+            time,
+            loggers.CreateLogger<Controller<PulumiPipeline>>(),
+            runtimeMetrics);
+    }
+
+    public PipelineControllerOptions Options { get; }
+
+    public PipelineMetrics Metrics { get; }
+
+    public ILiveStateReader Reader { get; }
+
+    public IConvergeEngine Engine { get; }
+
+    public PipelineReconciler Reconciler { get; }
+
+    public Informer<PulumiPipeline> Informer { get; }
+
+    public Controller<PulumiPipeline> Controller { get; }
+
+    /// <summary>Starts the informer and the workers, and waits until the first list is in the cache.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _started = true;
+        _informerRun = Task.Run(() => Informer.RunAsync(_stopping.Token), CancellationToken.None);
+        Controller.Start();
+        await Informer.WaitForSyncAsync(cancellationToken);
+        _logger.LogInformation("Pipeline controller started: {Workers} workers, engine {Engine}, resync every {Resync}",
+            Options.Workers, Engine.Name, Options.ResyncPeriod);
+    }
+
+    /// <summary>Enqueues every cached spec, as a periodic resync does.</summary>
+    public int ResyncNow()
+    {
+        var keys = Informer.Keys();
+        foreach (var key in keys)
+        {
+            Controller.Enqueue(key);
+        }
+        return keys.Count;
+    }
+
+    /// <summary>Stops taking work, lets in-flight reconciles finish (within the controller's shutdown timeout), stops the informer.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_started)
+        {
+            return;
+        }
+        _started = false;
+        await Controller.StopAsync(cancellationToken);
+        await _stopping.CancelAsync();
+        try
+        {
+            await _informerRun;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        Controller.Dispose();
+        Informer.Dispose();
+        if (_ownedReader is not null)
+        {
+            await _ownedReader.DisposeAsync();
+        }
+        _stopping.Dispose();
+    }
+}

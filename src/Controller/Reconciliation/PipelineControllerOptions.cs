@@ -1,0 +1,35 @@
+namespace Reconciler.Controller.Reconciliation;
+
+/// <summary>How the pipeline controller runs: workers, resync, engine, observer and token check.</summary>
+public sealed record PipelineControllerOptions
+{
+    /// <summary>Specs reconciled at once; observation batches fill better with more.</summary>
+    public int Workers { get; init; } = 16;
+
+    /// <summary>How often every spec is looked at again (drift detection), and the ListPipelines snapshot retaken.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The converge engine: <c>direct</c> (AWS API calls).</summary>
+    public string Engine { get; init; } = "direct";
+
+    /// <summary>Read one resource per call instead of batching (the benchmark's baseline).</summary>
+    public bool NaiveObserver { get; init; }
+
+    /// <summary>How long a BatchGetProjects batch waits for more names.</summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Do not ask Parameter Store whether the token parameter exists (for endpoints without SSM).</summary>
+    public bool SkipTokenCheck { get; init; }
+
+    /// <summary>How long a found token parameter is believed to exist.</summary>
+    public TimeSpan TokenParameterTtl { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a reconcile may run before it is cancelled and retried.</summary>
+    public TimeSpan ReconcileTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long in-flight reconciles may finish on stop before they are cancelled.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first retry delay of a failing spec (doubles up to five minutes).</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,344 @@
+using Microsoft.Extensions.Logging;
+using Reconciler.Controller.Engines;
+using Reconciler.Controller.Observation;
+using Reconciler.Controller.Runtime;
+using Reconciler.Controller.Telemetry;
+using Reconciler.Model.Documents;
+using Reconciler.Model.Planning;
+using Reconciler.Model.Rendering;
+using Reconciler.Model.Validation;
+
+namespace Reconciler.Controller.Reconciliation;
+
+/// <summary>
+/// The pipeline controller's reconciler: validate, render, check the token parameter, observe, diff, converge,
+/// then write status (only when it changed). Drift is a non-empty plan for a generation already converged.
+/// </summary>
+public sealed class PipelineReconciler(
+    ILiveStateReader reader,
+    IConvergeEngine engine,
+    TokenParameterCheck? tokens,
+    PipelineStatusWriter statusWriter,
+    TimeProvider time,
+    PipelineReconcilerOptions options,
+    PipelineMetrics metrics,
+    ILogger<PipelineReconciler> logger) : IReconciler<PulumiPipeline>
+{
+    private const int MaxMessageLength = 1024;
+
+    public async Task<ReconcileResult> ReconcileAsync(PulumiPipeline document, CancellationToken cancellationToken)
+    {
+        var name = document.Metadata.Name;
+        var previous = document.Status ?? new PipelineStatus();
+
+        var invalid = SpecValidator.Validate(name, document);
+        if (invalid.Count > 0)
+        {
+            var message = Summarize(invalid.Select(e => e.ToString()));
+            await WriteAsync(document, Stalled(document, StatusReasons.InvalidSpec, message, previous.Resources), cancellationToken);
+            throw new TerminalReconcileException(StatusReasons.InvalidSpec, $"{name} is invalid: {message}");
+        }
+        var desired = PipelineRenderer.Render(document);
+
+        var parameter = document.Spec.Pulumi.AccessTokenParameter;
+        if (tokens is not null && !await tokens.ExistsAsync(parameter, cancellationToken))
+        {
+            var message = $"Parameter Store has no parameter {parameter}; create it (SecureString) with the Pulumi access token";
+            await WriteAsync(document, Stalled(document, StatusReasons.MissingTokenParameter, message, previous.Resources), cancellationToken);
+            return ReconcileResult.Requeue(options.MissingTokenRetry);
+        }
+
+        var live = await reader.ObserveAsync(ObservationRequest.For(desired, document.Status), cancellationToken);
+        var owner = OwnershipIdentity.Of(document);
+        var adopt = OwnershipIdentity.WantsAdoption(document);
+        var plan = Planner.Plan(desired, live, owner, adopt);
+
+        if (plan.Conflicts.Count > 0)
+        {
+            var message = Summarize(plan.Conflicts.Select(c => c.ToString()))
+                + $"; nothing was changed. To take them over, annotate the spec with {OwnershipIdentity.AdoptAnnotation}: \"true\"";
+            await WriteAsync(document, Stalled(document, StatusReasons.ResourceConflict, message, Resources(desired, live, plan, null)), cancellationToken);
+            return ReconcileResult.Requeue(options.ResyncPeriod);
+        }
+
+        if (plan.Steps.Count == 0)
+        {
+            var inSync = Resources(desired, live, plan, null);
+            var ready = Compose(document, StatusPhases.Ready, StatusReasons.Converged, InSync(inSync),
+                ready: true, reconciling: false, stalled: false, QuietDrift(previous), inSync,
+                previous.LastApply, document.Metadata.Generation);
+            await WriteAsync(document, ready, cancellationToken);
+            return ReconcileResult.Done;
+        }
+
+        var drift = previous.ObservedGeneration == document.Metadata.Generation
+            && (Conditions.IsTrue(previous.Conditions, ConditionTypes.Ready) || Conditions.IsTrue(previous.Conditions, ConditionTypes.Drifted));
+        var driftedCondition = QuietDrift(previous);
+        if (drift)
+        {
+            var paths = Summarize(plan.ChangedPaths());
+            metrics.DriftDetected.Add(1, PipelineMetrics.Tags(("policy", document.Spec.DriftPolicy)));
+            logger.LogWarning("Drift detected on {Name} (policy {Policy}): {Paths}", name, document.Spec.DriftPolicy, paths);
+            driftedCondition = DriftCondition(ConditionStatus.True, StatusReasons.DriftDetected, $"live state differs from the spec: {paths}", document);
+            if (document.Spec.DriftPolicy == DriftPolicies.Detect)
+            {
+                var detected = Compose(document, StatusPhases.Drifted, StatusReasons.DriftDetected,
+                    $"driftPolicy is Detect; not corrected: {paths}", ready: false, reconciling: false, stalled: false, driftedCondition,
+                    Resources(desired, live, plan, null), previous.LastApply, previous.ObservedGeneration);
+                await WriteAsync(document, detected, cancellationToken);
+                return ReconcileResult.Done;
+            }
+        }
+
+        var applying = Compose(document, StatusPhases.Reconciling, StatusReasons.Applying, Describe(plan),
+            ready: false, reconciling: true, stalled: false, driftedCondition, Resources(desired, live, plan, null),
+            previous.LastApply, previous.ObservedGeneration);
+        document = await WriteAsync(document, applying, cancellationToken);
+
+        var started = time.GetTimestamp();
+        var outcome = await engine.ApplyAsync(new ConvergeRequest(owner, adopt, desired, live, plan), cancellationToken);
+        var lastApply = Record(outcome, time.GetElapsedTime(started));
+        Count(outcome);
+
+        if (!outcome.Succeeded)
+        {
+            var errors = Summarize(outcome.Errors.Select(e => e.ToString()));
+            var conflict = outcome.Errors.Any(e => e.Code == StatusReasons.ResourceConflict);
+            var failed = conflict
+                ? Stalled(document, StatusReasons.ResourceConflict, errors, Resources(desired, live, plan, outcome)) with { LastApply = lastApply }
+                : Compose(document, StatusPhases.Failed, StatusReasons.AwsError, errors, ready: false, reconciling: true, stalled: false,
+                    driftedCondition, Resources(desired, live, plan, outcome), lastApply, previous.ObservedGeneration);
+            await WriteAsync(document, failed, cancellationToken);
+            if (conflict)
+            {
+                return ReconcileResult.Requeue(options.ResyncPeriod);
+            }
+            throw new ConvergeFailedException($"{name}: {errors}");
+        }
+
+        if (drift)
+        {
+            metrics.DriftCorrected.Add(1);
+            driftedCondition = DriftCondition(ConditionStatus.False, StatusReasons.DriftCorrected, $"corrected: {Summarize(plan.ChangedPaths())}", document);
+        }
+        // The same message as an in-sync resync writes, so the next resync finds nothing to write.
+        var resources = Resources(desired, live, plan, outcome);
+        var converged = Compose(document, StatusPhases.Ready, StatusReasons.Converged, InSync(resources),
+            ready: true, reconciling: false, stalled: false, driftedCondition, resources, lastApply, document.Metadata.Generation);
+        await WriteAsync(document, converged, cancellationToken);
+        return ReconcileResult.Done;
+    }
+
+    public async Task<ReconcileResult> FinalizeAsync(PulumiPipeline document, CancellationToken cancellationToken)
+    {
+        var name = document.Metadata.Name;
+        var owner = OwnershipIdentity.Of(document);
+        var nothing = new DesiredState { SpecName = name };
+        // The rendered names matter when status never recorded them (a first apply cut short).
+        var rendered = SpecValidator.Validate(name, document).Count == 0 ? PipelineRenderer.Render(document) : nothing;
+        var request = ObservationRequest.For(rendered, document.Status, fresh: true);
+        var live = await reader.ObserveAsync(request, cancellationToken);
+
+        var retain = document.Spec.DeletionPolicy == DeletionPolicies.Retain;
+        var plan = retain ? Planner.Release(live, owner) : Planner.Plan(nothing, live, owner, adopt: false);
+        if (plan.Steps.Count > 0)
+        {
+            var started = time.GetTimestamp();
+            var outcome = await engine.ApplyAsync(new ConvergeRequest(owner, false, nothing, live, plan), cancellationToken);
+            Count(outcome);
+            if (!outcome.Succeeded)
+            {
+                var errors = Summarize(outcome.Errors.Select(e => e.ToString()));
+                var failed = Compose(document, StatusPhases.Deleting, StatusReasons.AwsError, errors, ready: false, reconciling: true,
+                    stalled: false, QuietDrift(document.Status ?? new PipelineStatus()), document.Status?.Resources ?? [],
+                    Record(outcome, time.GetElapsedTime(started)), document.Status?.ObservedGeneration ?? 0);
+                await WriteAsync(document, failed, cancellationToken);
+                throw new ConvergeFailedException($"{name}: deletion failed: {errors}");
+            }
+            logger.LogInformation("{Name}: {Policy} ran {Steps} steps", name, retain ? "Retain released" : "Delete deleted", plan.Steps.Count);
+        }
+        if (retain)
+        {
+            return ReconcileResult.Done;
+        }
+
+        // Deletions are confirmed by looking again before the finalizer may go.
+        var after = await reader.ObserveAsync(request, cancellationToken);
+        var remaining = Planner.Plan(nothing, after, owner, adopt: false).Steps;
+        if (remaining.Count == 0)
+        {
+            return ReconcileResult.Done;
+        }
+        var waiting = Compose(document, StatusPhases.Deleting, StatusReasons.Deleting,
+            $"waiting for {remaining.Count} resources to be gone: {Summarize(remaining.Select(s => s.Resource.ToString()))}",
+            ready: false, reconciling: true, stalled: false, QuietDrift(document.Status ?? new PipelineStatus()),
+            document.Status?.Resources ?? [], document.Status?.LastApply, document.Status?.ObservedGeneration ?? 0);
+        await WriteAsync(document, waiting, cancellationToken);
+        return ReconcileResult.Requeue(options.DeletionRecheck);
+    }
+
+    private Task<PulumiPipeline> WriteAsync(PulumiPipeline document, PipelineStatus status, CancellationToken cancellationToken) =>
+        statusWriter.WriteAsync(document, status, cancellationToken);
+
+    private PipelineStatus Stalled(PulumiPipeline document, string reason, string message, IReadOnlyList<ResourceStatus> resources) =>
+        Compose(document, StatusPhases.Stalled, reason, message, ready: false, reconciling: false, stalled: true,
+            QuietDrift(document.Status ?? new PipelineStatus()), resources, document.Status?.LastApply, document.Metadata.Generation);
+
+    private PipelineStatus Compose(
+        PulumiPipeline document,
+        string phase,
+        string reason,
+        string message,
+        bool ready,
+        bool reconciling,
+        bool stalled,
+        Condition drifted,
+        IReadOnlyList<ResourceStatus> resources,
+        ApplyRecord? lastApply,
+        long observedGeneration)
+    {
+        var now = time.GetUtcNow();
+        var generation = document.Metadata.Generation;
+        var previous = document.Status ?? new PipelineStatus();
+        Condition Make(string type, bool value, string text) => new()
+        {
+            Type = type,
+            Status = value ? ConditionStatus.True : ConditionStatus.False,
+            Reason = reason,
+            Message = text,
+            ObservedGeneration = generation,
+            LastTransitionTime = now,
+        };
+        var conditions = previous.Conditions;
+        conditions = Conditions.Set(conditions, Make(ConditionTypes.Ready, ready, message));
+        conditions = Conditions.Set(conditions, Make(ConditionTypes.Reconciling, reconciling, reconciling ? message : ""));
+        conditions = Conditions.Set(conditions, Make(ConditionTypes.Stalled, stalled, stalled ? message : ""));
+        conditions = Conditions.Set(conditions, drifted with { LastTransitionTime = now });
+        return previous with
+        {
+            ObservedGeneration = observedGeneration,
+            Phase = phase,
+            Conditions = conditions,
+            Resources = resources,
+            LastApply = lastApply,
+        };
+    }
+
+    // The Drifted condition when this reconcile found no drift: a past correction stays on record, a past detection clears.
+    private static Condition QuietDrift(PipelineStatus previous)
+    {
+        var existing = Conditions.Find(previous.Conditions, ConditionTypes.Drifted);
+        return existing is not null && existing.Status == ConditionStatus.False
+            ? existing
+            : new Condition { Type = ConditionTypes.Drifted, Status = ConditionStatus.False, Reason = StatusReasons.NoDrift, ObservedGeneration = existing?.ObservedGeneration ?? 0 };
+    }
+
+    private static Condition DriftCondition(string status, string reason, string message, PulumiPipeline document) => new()
+    {
+        Type = ConditionTypes.Drifted,
+        Status = status,
+        Reason = reason,
+        Message = message,
+        ObservedGeneration = document.Metadata.Generation,
+    };
+
+    private ApplyRecord Record(ApplyOutcome outcome, TimeSpan duration) => new()
+    {
+        Engine = engine.Name,
+        Result = outcome.Succeeded ? "Succeeded" : "Failed",
+        Creates = outcome.Creates,
+        Updates = outcome.Updates,
+        Deletes = outcome.Deletes,
+        DurationSeconds = Math.Round(duration.TotalSeconds, 3),
+        FinishedAt = time.GetUtcNow(),
+    };
+
+    private void Count(ApplyOutcome outcome)
+    {
+        metrics.Applies.Add(1, PipelineMetrics.Tags(("engine", engine.Name), ("result", outcome.Succeeded ? "succeeded" : "failed")));
+        foreach (var applied in outcome.Resources)
+        {
+            metrics.ResourceChanges.Add(1, PipelineMetrics.Tags(("kind", applied.Kind.ToString()), ("action", applied.Action.ToString())));
+        }
+    }
+
+    /// <summary>Each resource the spec has or wants, with its ARN and state after this reconcile.</summary>
+    private static IReadOnlyList<ResourceStatus> Resources(DesiredState desired, LiveState live, Plan plan, ApplyOutcome? outcome)
+    {
+        var states = new Dictionary<ResourceRef, string>();
+        foreach (var conflict in plan.Conflicts)
+        {
+            states[conflict.Resource] = ResourceStates.Conflict;
+        }
+        foreach (var step in plan.Steps)
+        {
+            states[step.Resource] = step.Action switch
+            {
+                StepAction.Create => ResourceStates.Missing,
+                StepAction.Update => ResourceStates.Drifted,
+                StepAction.Delete => ResourceStates.Extra,
+                _ => ResourceStates.Synced,
+            };
+        }
+        var arns = new Dictionary<ResourceRef, string?>();
+        var gone = new HashSet<ResourceRef>();
+        foreach (var applied in outcome?.Resources ?? [])
+        {
+            var resource = new ResourceRef(applied.Kind, applied.Name);
+            states[resource] = ResourceStates.Synced;
+            arns[resource] = applied.Arn;
+            if (applied.Action == StepAction.Delete)
+            {
+                gone.Add(resource);
+            }
+        }
+        foreach (var error in outcome?.Errors ?? [])
+        {
+            var resource = new ResourceRef(error.Kind, error.Name);
+            states[resource] = ResourceStates.Failed;
+            gone.Remove(resource);
+        }
+
+        var wanted = new List<ResourceRef>();
+        foreach (var project in desired.Projects)
+        {
+            wanted.Add(new ResourceRef(ResourceKind.CodeBuildProject, project.Project.Name));
+            if (project.Webhook is not null)
+            {
+                wanted.Add(new ResourceRef(ResourceKind.CodeBuildWebhook, project.Project.Name));
+            }
+        }
+        if (desired.Pipeline is { } pipeline)
+        {
+            wanted.Add(new ResourceRef(ResourceKind.CodePipeline, pipeline.Declaration.Name));
+        }
+        // Resources still to be deleted stay in the inventory, so a later reconcile observes and deletes them.
+        wanted.AddRange(plan.Steps.Where(s => s.Action == StepAction.Delete && !gone.Contains(s.Resource)).Select(s => s.Resource));
+
+        return wanted.Distinct().Select(resource => new ResourceStatus
+        {
+            Kind = resource.Kind.ToString(),
+            Name = resource.Name,
+            Arn = arns.GetValueOrDefault(resource) ?? LiveArn(live, resource),
+            State = states.GetValueOrDefault(resource, ResourceStates.Synced),
+        }).ToList();
+    }
+
+    private static string? LiveArn(LiveState live, ResourceRef resource) => resource.Kind switch
+    {
+        ResourceKind.CodeBuildProject => live.Projects.GetValueOrDefault(resource.Name)?.Arn,
+        ResourceKind.CodePipeline => live.Pipelines.GetValueOrDefault(resource.Name)?.Metadata?.PipelineArn,
+        _ => null,
+    };
+
+    private static string InSync(IReadOnlyList<ResourceStatus> resources) => $"{resources.Count} resources in sync";
+
+    private static string Describe(Plan plan) =>
+        $"applying {plan.Count(StepAction.Create)} creates, {plan.Count(StepAction.Update)} updates, {plan.Count(StepAction.Delete)} deletes";
+
+    private static string Summarize(IEnumerable<string> items)
+    {
+        var text = string.Join("; ", items);
+        return text.Length <= MaxMessageLength ? text : text[..(MaxMessageLength - 1)] + "…";
+    }
+}
