@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Reconciler.Controller.Store;
+using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Cli;
 
@@ -42,9 +43,9 @@ public static class ApplyCommand
                 await error.WriteLineAsync("error: no documents found (a directory is searched for *.json)");
                 return ExitCodes.Failure;
             }
-            var results = sources.Select(s => SpecValidation.Validate(s.Source, s.Text)).ToList();
+            var results = sources.Select(s => SpecValidator.Validate(s.Source, s.Text)).ToList();
             var problems = results.SelectMany(r => r.Errors).Select(e => e.ToString()).ToList();
-            foreach (var duplicate in results.Where(r => r.IsValid).GroupBy(r => r.Document!.Metadata.Name).Where(g => g.Count() > 1))
+            foreach (var duplicate in results.Where(r => r.IsValid && r.Document is not null).GroupBy(r => r.Document!.Metadata.Name).Where(g => g.Count() > 1))
             {
                 problems.Add($"{string.Join(", ", duplicate.Select(r => r.Source))}: $.metadata.name: '{duplicate.Key}' is declared more than once");
             }

@@ -14,6 +14,9 @@ public static class CommandLineApp
             root.Subcommands.Add(command);
         }
         VersionInfoCommand.ApplyTo(root);
+        // "reconciler" alone or with an unknown command is a usage error, also when parsed and invoked directly.
+        root.Action = new UsageCheckedAction((parse, _) =>
+            Task.FromResult(UsageCheckedAction.Fail(parse, ["Required command was not provided."])));
         return root;
     }
 
@@ -36,5 +39,6 @@ public static class CommandLineApp
         yield return DescribeCommand.Create();
         yield return DeleteCommand.Create();
         yield return RenderCommand.Create();
+        yield return ValidateCommand.Create();
     }
 }

@@ -1,6 +1,6 @@
 namespace Reconciler.Controller.Cli;
 
-/// <summary>Reads the documents named by <c>-f</c>: a file, every <c>*.json</c> under a directory (sorted), or <c>-</c> for stdin.</summary>
+/// <summary>Reads the documents named by <c>-f</c>: a file, every <c>*.json</c> under a directory (sorted, hidden folders skipped), or <c>-</c> for stdin.</summary>
 public static class DocumentSources
 {
     public const string StandardInput = "-";
@@ -17,7 +17,9 @@ public static class DocumentSources
             }
             else if (Directory.Exists(path))
             {
-                foreach (var file in Directory.EnumerateFiles(path, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                foreach (var file in Directory.EnumerateFiles(path, "*.json", SearchOption.AllDirectories)
+                             .Where(file => !IsUnderHiddenFolder(path, file))
+                             .Order(StringComparer.Ordinal))
                 {
                     documents.Add((file, await File.ReadAllTextAsync(file, cancellationToken)));
                 }
@@ -33,4 +35,8 @@ public static class DocumentSources
         }
         return documents;
     }
+
+    // .git, .github and the like hold tooling files, never spec documents.
+    private static bool IsUnderHiddenFolder(string root, string file) =>
+        Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar).SkipLast(1).Any(part => part.StartsWith('.'));
 }

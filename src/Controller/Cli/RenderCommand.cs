@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
-using Reconciler.Model.Documents;
+using System.Text.Json.Nodes;
 using Reconciler.Model.Rendering;
 using Reconciler.Model.Serialization;
+using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Cli;
 
@@ -23,7 +23,7 @@ public static class RenderCommand
         output.AcceptOnlyFromAmong("json", "yaml");
 
         var command = new Command("render",
-            "Render a spec document into the CodeBuild projects, webhooks and CodePipeline pipeline it implies, with their hashes. " +
+            "Validate a spec document and render it into the CodeBuild projects, webhooks and CodePipeline pipeline it implies, with their hashes. " +
             "Exit codes: 0 rendered, 1 invalid document, 2 usage error.");
         command.Arguments.Add(file);
         command.Options.Add(output);
@@ -33,44 +33,40 @@ public static class RenderCommand
 
     private static async Task<int> RunAsync(string file, string format, InvocationConfiguration io, CancellationToken ct)
     {
-        string text;
+        (string Source, string Text) input;
         try
         {
-            text = file == "-" ? await Console.In.ReadToEndAsync(ct) : await File.ReadAllTextAsync(file, ct);
+            var documents = await DocumentSources.ReadAsync([file], Console.In, ct);
+            if (documents.Count != 1)
+            {
+                await io.Error.WriteLineAsync($"{file}: render takes one document file, not a directory of {documents.Count}");
+                return ExitCodes.Usage;
+            }
+            input = documents[0];
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await io.Error.WriteLineAsync($"{file}: cannot read: {ex.Message}");
+            await io.Error.WriteLineAsync(ex is FileNotFoundException ? ex.Message : $"{file}: cannot read: {ex.Message}");
             return ExitCodes.Usage;
         }
 
-        var (document, errors) = Read(file, text);
-        if (document is null)
+        var result = SpecValidator.Validate(input.Source, input.Text);
+        if (!result.IsValid || result.Document is null)
         {
-            foreach (var error in errors)
+            foreach (var error in result.Errors)
             {
-                await io.Error.WriteLineAsync(error);
+                await io.Error.WriteLineAsync(error.ToString());
+            }
+            if (result.Errors.Count == 0)
+            {
+                await io.Error.WriteLineAsync($"{result.Source}: $: the document could not be read");
             }
             return ExitCodes.Invalid;
         }
 
-        var state = PipelineRenderer.Render(document);
+        var state = PipelineRenderer.Render(result.Document);
         var json = DesiredStateJson.Write(state);
-        await io.Output.WriteAsync(format == "yaml" ? JsonToYaml.Convert(System.Text.Json.Nodes.JsonNode.Parse(json)) : json);
+        await io.Output.WriteAsync(format == "yaml" ? JsonToYaml.Convert(JsonNode.Parse(json)) : json);
         return ExitCodes.Ok;
-    }
-
-    // Until the validator is merged, a document that does not deserialize is the only invalid input.
-    private static (PulumiPipeline? Document, IReadOnlyList<string> Errors) Read(string file, string text)
-    {
-        try
-        {
-            var document = JsonSerializer.Deserialize(text, ModelJsonContext.Default.PulumiPipeline);
-            return document is null ? (null, [$"{file}: $: the document is null; expected an object"]) : (document, []);
-        }
-        catch (JsonException ex)
-        {
-            return (null, [$"{file}: {ex.Path ?? "$"}: {ex.Message}"]);
-        }
     }
 }

@@ -76,6 +76,11 @@ public sealed class StoreOptions
             await error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (Amazon.DynamoDBv2.Model.ResourceNotFoundException e)
+        {
+            await error.WriteLineAsync($"error: store {location}: {e.Message} (create it with `reconciler store init`)");
+            return ExitCodes.Failure;
+        }
         catch (AmazonClientException e)
         {
             // AmazonServiceException derives from it: an unreachable endpoint, missing credentials, a missing table.

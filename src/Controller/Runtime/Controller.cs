@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Reconciler.Controller.Store;
 using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Documents;
 
@@ -280,8 +281,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         if (!HasFinalizer(meta))
         {
             // Attached first, so a delete that races the first reconcile still waits for our cleanup.
-            var finalizers = (meta.Finalizers ?? []).Append(options.Finalizer).ToList();
-            var updated = await source.UpdateFinalizersAsync(meta.Name, meta.ResourceVersion ?? "", finalizers, cancellationToken);
+            var updated = await UpdateFinalizersAsync(item, attach: true, cancellationToken);
             if (updated is null)
             {
                 return ReconcileResult.Done;
@@ -299,10 +299,41 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             // Cleanup still in progress (a destroy running): keep the finalizer and come back.
             return outcome;
         }
-        var meta = item.Metadata;
-        var remaining = (meta.Finalizers ?? []).Where(f => !string.Equals(f, options.Finalizer, StringComparison.Ordinal)).ToList();
-        await source.UpdateFinalizersAsync(meta.Name, meta.ResourceVersion ?? "", remaining, cancellationToken);
+        await UpdateFinalizersAsync(item, attach: false, cancellationToken);
         return ReconcileResult.Done;
+    }
+
+    /// <summary>Adds or removes our finalizer; on a conflict reads the latest object once and tries again.</summary>
+    /// <remarks>
+    /// The cache lags the store by the watch's latency, and usually the newer version is our own write (the
+    /// finalizer we attached, the status the reconciler wrote): a fresh read resolves that without a backoff.
+    /// </remarks>
+    private async Task<T?> UpdateFinalizersAsync(T item, bool attach, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var meta = item.Metadata;
+            if (HasFinalizer(meta) == attach)
+            {
+                return item;
+            }
+            var finalizers = attach
+                ? (meta.Finalizers ?? []).Append(options.Finalizer).ToList()
+                : (meta.Finalizers ?? []).Where(f => !string.Equals(f, options.Finalizer, StringComparison.Ordinal)).ToList();
+            try
+            {
+                return await source.UpdateFinalizersAsync(meta.Name, meta.ResourceVersion ?? "", finalizers, cancellationToken);
+            }
+            catch (StoreConflictException) when (attempt == 0)
+            {
+                var fresh = await source.GetAsync(meta.Name, cancellationToken);
+                if (fresh is null)
+                {
+                    return default;
+                }
+                item = fresh;
+            }
+        }
     }
 
     private bool HasFinalizer(ObjectMeta meta) => meta.Finalizers?.Contains(options.Finalizer, StringComparer.Ordinal) == true;

@@ -1,3 +1,4 @@
+using Reconciler.Controller.Store;
 using Reconciler.Model.Documents;
 
 namespace Reconciler.Controller.Runtime;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Reconciler.Controller.Store;
 using Reconciler.Model.Documents;
 
 namespace Reconciler.Controller.Runtime;
@@ -230,7 +231,10 @@ public sealed class Informer<T> : IDisposable where T : IObject
                 Notify(h => h.OnResync(item));
             }
         }
-        resyncTimer?.Change(NextResync(options.EffectiveResyncPeriod), Timeout.InfiniteTimeSpan);
+        // A fresh timer each period (see WorkQueue: re-arming from inside a one-shot callback is not portable).
+        var previous = resyncTimer;
+        resyncTimer = time.CreateTimer(_ => Resync(), null, NextResync(options.EffectiveResyncPeriod), Timeout.InfiniteTimeSpan);
+        previous?.Dispose();
     }
 
     private TimeSpan NextResync(TimeSpan period)

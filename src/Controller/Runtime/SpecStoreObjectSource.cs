@@ -29,8 +29,22 @@ public sealed class SpecStoreObjectSource(ISpecStore store, string? labelSelecto
 
     public async IAsyncEnumerable<ObjectEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var change in store.WatchAsync(fromVersion, cancellationToken))
+        await using var changes = store.WatchAsync(fromVersion, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
+            try
+            {
+                if (!await changes.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (Store.WatchExpiredException e)
+            {
+                // The store's "relist" signal, in the runtime's own terms: the informer relists on it.
+                throw new WatchExpiredException(e.Message, e);
+            }
+            var change = changes.Current;
             var type = change.Type switch
             {
                 WatchEventType.Added => ObjectEventType.Added,

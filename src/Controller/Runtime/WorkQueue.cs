@@ -28,7 +28,7 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     private readonly RuntimeMetrics metrics;
     private readonly TagList tags;
     private readonly IDisposable registration;
-    private readonly ITimer timer;
+    private ITimer? timer;
     private DateTimeOffset? timerDue;
     private bool shuttingDown;
 
@@ -40,7 +40,6 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
         Name = options.Name;
         backoff = new ExponentialBackoff<TKey>(options.EffectiveBaseDelay, options.EffectiveMaxDelay, options.JitterFraction, options.Random);
         tags = new TagList { { "name", Name }, { "controller", Name } };
-        timer = time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         registration = this.metrics.Register(this);
     }
 
@@ -231,7 +230,8 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
             shuttingDown = true;
             delayed.Clear();
             dueAt.Clear();
-            timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            timer?.Dispose();
+            timer = null;
             timerDue = null;
             while (waiters.First is { } first)
             {
@@ -264,7 +264,6 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     public void Dispose()
     {
         ShutDown();
-        timer.Dispose();
         registration.Dispose();
     }
 
@@ -346,7 +345,11 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
             return;
         }
         timerDue = next;
-        var wait = next - time.GetUtcNow();
-        timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.FromTicks(1), Timeout.InfiniteTimeSpan);
+        // A fresh one-shot timer rather than Change: re-arming from inside the callback must not be undone by a
+        // timer implementation that disables a one-shot timer after its callback returns (FakeTimeProvider does).
+        // Whole milliseconds, at least one, so no timer fires synchronously inside this lock.
+        var wait = TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling((next - time.GetUtcNow()).TotalMilliseconds)));
+        timer?.Dispose();
+        timer = time.CreateTimer(_ => OnTimer(), null, wait, Timeout.InfiniteTimeSpan);
     }
 }

@@ -25,7 +25,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly bool _ownsClient;
     private readonly ConcurrentDictionary<string, byte> _reportedMalformed = new(StringComparer.Ordinal);
-    private readonly Lazy<Task<WatchSource>> _watchSource;
+    private Task<WatchSource>? _watchSource;
 
     public DynamoDbSpecStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, IDynamoDbStreamsClient? streams = null,
         TimeProvider? clock = null, ILogger? logger = null, bool ownsClient = false)
@@ -37,7 +37,6 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
         _ownsClient = ownsClient;
         Telemetry = new StoreTelemetry(logger ?? NullLogger.Instance, Name);
         Bookmarks = new PollingBookmarks(options.PollingBookmarks);
-        _watchSource = new Lazy<Task<WatchSource>>(ChooseWatchSourceAsync);
     }
 
     public StoreTelemetry Telemetry { get; }
@@ -86,7 +85,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Limit, 1);
         var selector = LabelSelector.Parse(options.LabelSelector);
         var continuation = ListContinuation.Decode(options.ContinueToken);
-        var source = await _watchSource.Value;
+        var source = await WatchSourceAsync();
         var version = continuation?.Version ?? (source.StreamArn is null ? Bookmarks.StartList() : DynamoDbStreamWatch.ListVersion(_clock.GetUtcNow()));
         var startKey = continuation is null ? null : DynamoDbItemCodec.Key(continuation.After);
         var items = new List<PulumiPipeline>();
@@ -146,7 +145,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
 
     public async IAsyncEnumerable<WatchEvent> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var source = await _watchSource.Value;
+        var source = await WatchSourceAsync();
         IAsyncEnumerable<WatchEvent> events = source.StreamArn is { } arn
             ? new DynamoDbStreamWatch(_streams!, arn, this, _clock, _options.WatchPollInterval).WatchAsync(fromVersion, cancellationToken)
             : new DynamoDbPollingWatch(this, _clock, _options.WatchPollInterval).WatchAsync(fromVersion, cancellationToken);
@@ -264,6 +263,18 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
             default:
                 return current;
         }
+    }
+
+    /// <summary>Chosen once per store; a failed choice (the table unreachable) is retried on the next call.</summary>
+    private Task<WatchSource> WatchSourceAsync()
+    {
+        var source = _watchSource;
+        if (source is null || source.IsFaulted || source.IsCanceled)
+        {
+            source = ChooseWatchSourceAsync();
+            _watchSource = source;
+        }
+        return source;
     }
 
     private async Task<WatchSource> ChooseWatchSourceAsync()

@@ -49,6 +49,9 @@ public static class AwsApiLimits
         /// <summary>Shapes TagKey and TagValue.</summary>
         public const int TagKeyMaxLength = 128;
         public const int TagValueMaxLength = 256;
+
+        /// <summary>Shapes GitBranchPatternList and GitTagPatternList: the patterns one trigger filter may include.</summary>
+        public const int GitPatternsMaxCount = 8;
     }
 
     /// <summary>Systems Manager (ssm-2014-11-06).</summary>

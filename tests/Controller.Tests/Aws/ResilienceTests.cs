@@ -1,47 +1,12 @@
 using Microsoft.Extensions.Time.Testing;
-using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Reconciler.Controller.Aws;
 
 namespace Reconciler.Controller.Tests.Aws;
 
+/// <summary>Retry, timeout and rate-limit behaviour against a stub that answers exact error sequences (fault injection through LocalCloud is in <see cref="LocalCloudFaultTests"/>).</summary>
 public class ResilienceTests
 {
-    private static readonly string[] Names = ["website-preview"];
-
-    [Fact]
-    public async Task Under_30_percent_throttling_every_call_succeeds_and_the_retries_are_counted()
-    {
-        var random = new Random(20240601);
-        var throttled = 0;
-        await using var stub = await AwsStubServer.StartAsync(_ =>
-        {
-            lock (random)
-            {
-                if (random.NextDouble() < 0.3)
-                {
-                    throttled++;
-                    return StubResponse.Error(400, "ThrottlingException", "Rate exceeded");
-                }
-            }
-            return StubResponse.Ok("""{"projects":[],"projectsNotFound":["website-preview"]}""");
-        });
-        using var clients = AwsTestClients.Create(AwsTestClients.Options(stub.Url));
-        using var metrics = new MetricRecorder(clients.Telemetry.Meter);
-
-        for (var i = 0; i < 60; i++)
-        {
-            var result = await clients.CodeBuild.BatchGetProjectsAsync(Names, CancellationToken.None);
-            Assert.Equal(Names, result.ProjectsNotFound);
-        }
-
-        Assert.InRange(throttled, 10, 40);
-        Assert.Equal(60 + throttled, stub.Requests.Count);
-        Assert.Equal(throttled, metrics.Sum("aws.client.retries", t => (string?)t["error.type"] == "ThrottlingException" && (string?)t["operation"] == "BatchGetProjects"));
-        Assert.Equal(60, metrics.Sum("aws.client.calls", t => (string?)t["outcome"] == "success" && (string?)t["service"] == "CodeBuild"));
-        Assert.Equal(0, metrics.Sum("aws.client.calls", t => (string?)t["outcome"] != "success"));
-    }
-
     [Theory]
     [InlineData(400, "ValidationException")]
     [InlineData(400, "InvalidInputException")]
@@ -113,43 +78,6 @@ public class ResilienceTests
 
         Assert.Equal(["a"], page.Items);
         Assert.Equal(2, attempts);
-    }
-
-    [Fact]
-    public async Task The_circuit_opens_after_failures_fails_fast_and_recovers_after_the_break()
-    {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var failing = true;
-        await using var stub = await AwsStubServer.StartAsync(_ => Volatile.Read(ref failing)
-            ? StubResponse.Error(500, "InternalFailure")
-            : StubResponse.Ok("""{"pipelines":[]}"""));
-        var options = AwsTestClients.Options(stub.Url) with
-        {
-            Retry = new AwsRetrySettings { MaxRetryAttempts = 0 },
-            CircuitBreaker = new AwsCircuitBreakerSettings { FailureRatio = 0.5, MinimumThroughput = 4, SamplingDuration = TimeSpan.FromSeconds(30), BreakDuration = TimeSpan.FromSeconds(10) },
-        };
-        using var clients = AwsTestClients.Create(options, time);
-        using var metrics = new MetricRecorder(clients.Telemetry.Meter);
-        Task List() => clients.CodePipeline.ListPipelinesAsync(null, CancellationToken.None);
-
-        for (var i = 0; i < 4; i++)
-        {
-            await Assert.ThrowsAsync<AwsServiceErrorException>(List);
-        }
-        await Assert.ThrowsAsync<BrokenCircuitException>(List);
-        Assert.Equal(4, stub.Requests.Count);
-        Assert.Equal(1, metrics.Sum("aws.client.calls", t => (string?)t["outcome"] == "circuit_open"));
-
-        // Another service has its own circuit: its call still reaches the endpoint.
-        await Assert.ThrowsAsync<AwsServiceErrorException>(() => clients.CodeBuild.ListProjectsAsync(null, CancellationToken.None));
-        Assert.Equal(5, stub.Requests.Count);
-
-        Volatile.Write(ref failing, false);
-        time.Advance(TimeSpan.FromSeconds(11));
-        await List();
-        await List();
-        Assert.Equal(7, stub.Requests.Count);
-        Assert.Equal(2, metrics.Sum("aws.client.calls", t => (string?)t["outcome"] == "success" && (string?)t["service"] == "CodePipeline"));
     }
 
     [Fact]

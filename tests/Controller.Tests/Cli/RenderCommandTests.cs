@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Reconciler.Controller.Cli;
-using Reconciler.Model.Tests;
+using Reconciler.Tests.Shared;
 
 namespace Reconciler.Controller.Tests.Cli;
 
@@ -14,7 +14,7 @@ public class RenderCommandTests
 
         Assert.Equal(0, exit);
         Assert.Equal("", error);
-        Assert.Equal(await File.ReadAllTextAsync(RepositoryPaths.Samples("rendered", "website.json")), output);
+        Assert.Equal(await File.ReadAllTextAsync(RepositoryPaths.Combine("samples", "rendered", "website.json")), output);
     }
 
     [Fact]
@@ -41,6 +41,23 @@ public class RenderCommandTests
         Assert.StartsWith($"{file}: $.metadata.name: ", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_invalid_document_prints_every_validator_error_and_nothing_on_stdout()
+    {
+        var text = (await File.ReadAllTextAsync(Sample("website")))
+            .Replace("\"reconciler/v1\"", "\"reconciler/v2\"", StringComparison.Ordinal)
+            .Replace("\"timeoutMinutes\": 60", "\"timeoutMinutes\": 3", StringComparison.Ordinal);
+        var file = TempFile(text);
+
+        var (exit, output, error) = await Run("render", file, "--output", "yaml");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith($"{file}: $.apiVersion: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"{file}: $.spec.build.timeoutMinutes: ", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("render")]
     [InlineData("render", "samples/specs/website.json", "--output", "xml")]
@@ -61,7 +78,16 @@ public class RenderCommandTests
         var missing = Path.Combine(Path.GetTempPath(), $"reconciler-missing-{Guid.NewGuid():N}.json");
         var (exit, _, error) = await Run("render", missing);
         Assert.Equal(2, exit);
-        Assert.StartsWith($"{missing}: cannot read", error, StringComparison.Ordinal);
+        Assert.StartsWith($"{missing}: no such file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_directory_is_a_usage_error()
+    {
+        var (exit, output, error) = await Run("render", RepositoryPaths.Combine("samples", "specs"));
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains("render takes one document file", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -85,7 +111,7 @@ public class RenderCommandTests
         Assert.StartsWith("0.1.0", output, StringComparison.Ordinal);
     }
 
-    private static string Sample(string name) => RepositoryPaths.Samples("specs", name + ".json");
+    private static string Sample(string name) => RepositoryPaths.Combine("samples", "specs", name + ".json");
 
     private static string TempFile(string content)
     {

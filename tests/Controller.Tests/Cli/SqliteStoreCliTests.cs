@@ -1,5 +1,5 @@
 using Reconciler.Controller.Store;
-using Reconciler.Controller.Tests.Store;
+using Reconciler.Controller.Tests.SpecStore;
 
 namespace Reconciler.Controller.Tests.Cli;
 

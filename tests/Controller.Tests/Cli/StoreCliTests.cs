@@ -1,6 +1,6 @@
 using Reconciler.Controller.Store;
 using Reconciler.Model.Documents;
-using static Reconciler.Controller.Tests.Store.TestDocuments;
+using static Reconciler.Controller.Tests.SpecStore.TestDocuments;
 
 namespace Reconciler.Controller.Tests.Cli;
 

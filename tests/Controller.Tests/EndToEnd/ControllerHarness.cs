@@ -7,6 +7,7 @@ using Reconciler.Controller.Tests.Dynalite;
 using Reconciler.LocalCloud.Faults;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Validation;
+using Reconciler.Tests.Shared;
 
 namespace Reconciler.Controller.Tests.EndToEnd;
 
@@ -79,7 +80,7 @@ public sealed class ControllerHarness : IAsyncDisposable
     /// <summary>A sample document from samples/specs, optionally changed.</summary>
     public static PulumiPipeline Sample(string file, Func<PulumiPipeline, PulumiPipeline>? change = null)
     {
-        var path = Path.Combine(DynaliteServer.RepositoryRoot(), "samples", "specs", file);
+        var path = Path.Combine(RepositoryPaths.Root, "samples", "specs", file);
         var result = SpecValidator.Validate(path, File.ReadAllText(path));
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Errors));
         return change is null ? result.Document! : change(result.Document!);

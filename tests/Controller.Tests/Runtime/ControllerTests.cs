@@ -9,13 +9,13 @@ public sealed class ControllerTests
     [Fact]
     public async Task Status_only_writes_do_not_enqueue_and_a_steady_state_costs_no_writes()
     {
-        await using var h = new RuntimeHarness(workers: 1);
+        await using var h = await RuntimeHarness.CreateAsync(workers: 1);
         await h.StartAsync();
-        await h.CreateAsync("alpha");
+        await h.CreateObjectAsync("alpha");
         await RuntimeHarness.WaitUntilAsync(async () => (await h.GetAsync("alpha")).Status?.ObservedGeneration == 1, "alpha ready");
 
         // One worker, FIFO: had alpha's status write enqueued it, alpha would be reconciled again before beta.
-        await h.CreateAsync("beta");
+        await h.CreateObjectAsync("beta");
         await RuntimeHarness.WaitUntilAsync(async () => (await h.Store.GetAsync("beta", default))?.Status is not null, "beta ready");
         await h.IdleAsync();
         Assert.Equal(1, h.Reconciler.Reconciles("alpha"));
@@ -32,11 +32,11 @@ public sealed class ControllerTests
     [Fact]
     public async Task Resync_re_enqueues_every_cached_object()
     {
-        await using var h = new RuntimeHarness(resync: TimeSpan.FromMinutes(5));
+        await using var h = await RuntimeHarness.CreateAsync(resync: TimeSpan.FromMinutes(5));
         await h.StartAsync();
         foreach (var name in new[] { "a", "b", "c" })
         {
-            await h.CreateAsync(name);
+            await h.CreateObjectAsync(name);
         }
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.TotalReconciles == 3);
         await h.IdleAsync();
@@ -47,9 +47,9 @@ public sealed class ControllerTests
     [Fact]
     public async Task A_spec_change_or_a_reconcile_request_enqueues()
     {
-        await using var h = new RuntimeHarness();
+        await using var h = await RuntimeHarness.CreateAsync();
         await h.StartAsync();
-        await h.CreateAsync("gamma");
+        await h.CreateObjectAsync("gamma");
         await RuntimeHarness.WaitUntilAsync(async () => (await h.GetAsync("gamma")).Status is not null);
 
         var current = await h.GetAsync("gamma");
@@ -65,7 +65,7 @@ public sealed class ControllerTests
     [Fact]
     public async Task The_finalizer_is_attached_before_the_first_reconcile_and_removed_after_finalize()
     {
-        await using var h = new RuntimeHarness();
+        await using var h = await RuntimeHarness.CreateAsync();
         PulumiPipeline? seen = null;
         h.Reconciler.Behaviour = (doc, _) =>
         {
@@ -73,7 +73,7 @@ public sealed class ControllerTests
             return Task.FromResult<ReconcileResult?>(null);
         };
         await h.StartAsync();
-        await h.CreateAsync("delta");
+        await h.CreateObjectAsync("delta");
         await RuntimeHarness.WaitUntilAsync(() => seen is not null);
         Assert.Contains(RuntimeAnnotations.Finalizer, seen!.Metadata.Finalizers!);
         Assert.Contains(RuntimeAnnotations.Finalizer, (await h.GetAsync("delta")).Metadata.Finalizers!);
@@ -87,11 +87,11 @@ public sealed class ControllerTests
     [Fact]
     public async Task A_finalize_that_asks_to_requeue_keeps_the_finalizer_until_it_succeeds()
     {
-        await using var h = new RuntimeHarness();
+        await using var h = await RuntimeHarness.CreateAsync();
         var attempts = 0;
         h.Reconciler.FinalizeBehaviour = (_, _) => Task.FromResult(++attempts < 2 ? ReconcileResult.Requeue(TimeSpan.FromSeconds(30)) : ReconcileResult.Done);
         await h.StartAsync();
-        await h.CreateAsync("epsilon");
+        await h.CreateObjectAsync("epsilon");
         await RuntimeHarness.WaitUntilAsync(async () => (await h.GetAsync("epsilon")).Status is not null);
         await h.Store.DeleteAsync("epsilon", null, default);
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.Finalizes("epsilon") == 1);
@@ -105,13 +105,13 @@ public sealed class ControllerTests
     [Fact]
     public async Task Errors_retry_with_backoff_and_success_forgets_the_failures()
     {
-        await using var h = new RuntimeHarness();
+        await using var h = await RuntimeHarness.CreateAsync();
         var failures = 3;
         h.Reconciler.Behaviour = (_, _) => Interlocked.Decrement(ref failures) >= 0
             ? throw new InvalidOperationException("the cloud is down")
             : Task.FromResult<ReconcileResult?>(null);
         await h.StartAsync();
-        await h.CreateAsync("zeta");
+        await h.CreateObjectAsync("zeta");
 
         // Retries at 1 s, 2 s and 4 s: each only after the fake clock has moved that far.
         foreach (var (attempt, delay) in new[] { (1, 1), (2, 2), (3, 4) })
@@ -135,12 +135,12 @@ public sealed class ControllerTests
     [Fact]
     public async Task A_terminal_error_is_not_retried_until_the_object_changes()
     {
-        await using var h = new RuntimeHarness(resync: TimeSpan.FromMinutes(5));
+        await using var h = await RuntimeHarness.CreateAsync(resync: TimeSpan.FromMinutes(5));
         h.Reconciler.Behaviour = (doc, _) => doc.Metadata.Generation == 1
             ? throw new TerminalReconcileException("InvalidSpec", "stage 'prod' names no stack")
             : Task.FromResult<ReconcileResult?>(null);
         await h.StartAsync();
-        await h.CreateAsync("eta");
+        await h.CreateObjectAsync("eta");
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.Reconciles("eta") == 1);
         await h.IdleAsync();
         Assert.Equal(0, h.Controller.Queue.DelayedCount);
@@ -158,10 +158,10 @@ public sealed class ControllerTests
     [Fact]
     public async Task RequeueAfter_comes_back_after_the_delay()
     {
-        await using var h = new RuntimeHarness();
+        await using var h = await RuntimeHarness.CreateAsync();
         h.Reconciler.Behaviour = (_, _) => Task.FromResult<ReconcileResult?>(ReconcileResult.Requeue(TimeSpan.FromMinutes(1)));
         await h.StartAsync();
-        await h.CreateAsync("theta");
+        await h.CreateObjectAsync("theta");
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.Reconciles("theta") == 1 && h.Controller.Queue.DelayedCount == 1);
         h.Time.Advance(TimeSpan.FromMinutes(1));
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.Reconciles("theta") == 2);
@@ -171,7 +171,7 @@ public sealed class ControllerTests
     [Fact]
     public async Task A_reconcile_that_overruns_its_timeout_is_cancelled_and_retried()
     {
-        await using var h = new RuntimeHarness(reconcileTimeout: TimeSpan.FromMinutes(2));
+        await using var h = await RuntimeHarness.CreateAsync(reconcileTimeout: TimeSpan.FromMinutes(2));
         var calls = 0;
         h.Reconciler.Behaviour = async (_, ct) =>
         {
@@ -182,7 +182,7 @@ public sealed class ControllerTests
             return null;
         };
         await h.StartAsync();
-        await h.CreateAsync("iota");
+        await h.CreateObjectAsync("iota");
         await RuntimeHarness.WaitUntilAsync(() => h.Controller.Queue.Processing().Count == 1 && calls == 1);
         h.Time.Advance(TimeSpan.FromMinutes(2));
         await RuntimeHarness.WaitUntilAsync(() => h.Controller.Queue.DelayedCount == 1, "requeued after the timeout");
@@ -194,7 +194,7 @@ public sealed class ControllerTests
     [Fact]
     public async Task An_unexpected_exception_is_caught_and_counted_as_a_panic()
     {
-        await using var h = new RuntimeHarness();
+        await using var h = await RuntimeHarness.CreateAsync();
         var calls = 0;
         h.Reconciler.Behaviour = (doc, ct) =>
         {
@@ -207,7 +207,7 @@ public sealed class ControllerTests
             return Task.FromResult<ReconcileResult?>(null);
         };
         await h.StartAsync();
-        await h.CreateAsync("kappa");
+        await h.CreateObjectAsync("kappa");
         await RuntimeHarness.WaitUntilAsync(() => h.Recorder.Sum("controller_runtime_reconcile_panics_total") == 1, "panic counted");
         await RuntimeHarness.WaitUntilAsync(() => h.Controller.Queue.DelayedCount == 1, "requeued");
         h.Time.Advance(TimeSpan.FromSeconds(1));
@@ -217,7 +217,7 @@ public sealed class ControllerTests
     [Fact]
     public async Task Stop_lets_in_flight_reconciles_finish_and_takes_no_new_work()
     {
-        var h = new RuntimeHarness(workers: 2);
+        var h = await RuntimeHarness.CreateAsync(workers: 2);
         var release = new TaskCompletionSource();
         h.Reconciler.Behaviour = async (doc, _) =>
         {
@@ -228,11 +228,11 @@ public sealed class ControllerTests
             return null;
         };
         await h.StartAsync();
-        await h.CreateAsync("slow");
+        await h.CreateObjectAsync("slow");
         await RuntimeHarness.WaitUntilAsync(() => h.Controller.Queue.Processing().Contains("slow"));
 
         var stop = h.Controller.StopAsync(CancellationToken.None);
-        await h.CreateAsync("late");
+        await h.CreateObjectAsync("late");
         Assert.False(stop.IsCompleted);
         release.SetResult();
         await stop.WaitAsync(TimeSpan.FromSeconds(30));
@@ -244,7 +244,7 @@ public sealed class ControllerTests
     [Fact]
     public async Task Stop_cancels_in_flight_reconciles_after_the_grace_period()
     {
-        var h = new RuntimeHarness();
+        var h = await RuntimeHarness.CreateAsync();
         var cancelled = false;
         h.Reconciler.Behaviour = async (_, ct) =>
         {
@@ -260,7 +260,7 @@ public sealed class ControllerTests
             return null;
         };
         await h.StartAsync();
-        await h.CreateAsync("stuck");
+        await h.CreateObjectAsync("stuck");
         await RuntimeHarness.WaitUntilAsync(() => h.Controller.Queue.Processing().Count == 1);
         var stop = h.Controller.StopAsync(CancellationToken.None);
         h.Time.Advance(TimeSpan.FromSeconds(29));
@@ -288,10 +288,10 @@ public sealed class ControllerTests
             },
         };
         ActivitySource.AddActivityListener(listener);
-        await using var h = new RuntimeHarness();
+        await using var h = await RuntimeHarness.CreateAsync();
         await h.StartAsync();
         const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-        await h.CreateAsync("lambda", new Dictionary<string, string> { [RuntimeAnnotations.TraceParent] = traceParent });
+        await h.CreateObjectAsync("lambda", new Dictionary<string, string> { [RuntimeAnnotations.TraceParent] = traceParent });
         await RuntimeHarness.WaitUntilAsync(() =>
         {
             lock (spans)
@@ -314,11 +314,11 @@ public sealed class ControllerTests
     [Fact]
     public async Task A_thousand_objects_go_through_the_loop_once_each()
     {
-        await using var h = new RuntimeHarness();
+        await using var h = await RuntimeHarness.CreateAsync();
         await h.StartAsync();
         for (var i = 0; i < 1_000; i++)
         {
-            await h.CreateAsync($"obj-{i:D4}");
+            await h.CreateObjectAsync($"obj-{i:D4}");
         }
         await RuntimeHarness.WaitUntilAsync(() => h.StatusWriter.Writes == 1_000, "every object ready");
         await h.IdleAsync();

@@ -13,10 +13,13 @@ internal sealed class RuntimeHarness : IAsyncDisposable
     private readonly CancellationTokenSource informerStop = new();
     private Task informerRun = Task.CompletedTask;
 
-    public RuntimeHarness(int workers = 4, TimeSpan? resync = null, TimeSpan? reconcileTimeout = null, IShardOwnership? shards = null, ISpecStore? store = null)
+    private readonly string? databasePath;
+
+    private RuntimeHarness(ISpecStore store, string? databasePath, int workers, TimeSpan? resync, TimeSpan? reconcileTimeout, IShardOwnership? shards)
     {
+        this.databasePath = databasePath;
         Name = $"test-{Guid.NewGuid():N}"[..16];
-        Store = store ?? new MemorySpecStore(Time);
+        Store = store;
         Source = new SpecStoreObjectSource(Store);
         Informer = new Informer<PulumiPipeline>(Source, new InformerOptions<PulumiPipeline>(PageSize: 100, ResyncPeriod: resync ?? TimeSpan.FromMinutes(10), Copy: SpecStoreObjectSource.Copy, Random: new Random(3)), Time);
         StatusWriter = Source.StatusWriter();
@@ -24,6 +27,14 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         Recorder = new MetricRecorder(Name);
         Controller = new Controller<PulumiPipeline>(Reconciler, Informer, Source,
             new ControllerOptions(Name, workers, reconcileTimeout, Queue: new WorkQueueOptions(JitterFraction: 0)), Time, metrics: Metrics, shards: shards);
+    }
+
+    /// <summary>A harness on a fresh SQLite store; the store polls its change log on the real clock, the runtime runs on a fake one.</summary>
+    public static async Task<RuntimeHarness> CreateAsync(int workers = 4, TimeSpan? resync = null, TimeSpan? reconcileTimeout = null, IShardOwnership? shards = null)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"runtime-{Guid.NewGuid():N}.db");
+        var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = path, WatchPollInterval = TimeSpan.FromMilliseconds(5) });
+        return new RuntimeHarness(store, path, workers, resync, reconcileTimeout, shards);
     }
 
     public string Name { get; }
@@ -39,7 +50,7 @@ internal sealed class RuntimeHarness : IAsyncDisposable
     public static PulumiPipeline Document(string name, IReadOnlyDictionary<string, string>? annotations = null) => new()
     {
         Metadata = new ObjectMeta { Name = name, Annotations = annotations },
-        Spec = new PipelineSpec { Source = new SourceSpec { Location = $"https://github.com/acme/{name}.git" } },
+        Spec = Tests.SpecStore.TestDocuments.Pipeline(name).Spec,
     };
 
     public async Task StartAsync()
@@ -49,7 +60,7 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         Controller.Start();
     }
 
-    public Task<PulumiPipeline> CreateAsync(string name, IReadOnlyDictionary<string, string>? annotations = null) =>
+    public Task<PulumiPipeline> CreateObjectAsync(string name, IReadOnlyDictionary<string, string>? annotations = null) =>
         Store.CreateAsync(Document(name, annotations), CancellationToken.None);
 
     public async Task<PulumiPipeline> GetAsync(string name) =>
@@ -93,5 +104,16 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         Informer.Dispose();
         Recorder.Dispose();
         informerStop.Dispose();
+        if (Store is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+        if (databasePath is not null)
+        {
+            foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
     }
 }

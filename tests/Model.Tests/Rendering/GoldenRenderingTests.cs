@@ -1,7 +1,8 @@
-using System.Text.Json;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Rendering;
 using Reconciler.Model.Serialization;
+using Reconciler.Model.Validation;
+using Reconciler.Tests.Shared;
 
 namespace Reconciler.Model.Tests.Rendering;
 
@@ -16,7 +17,7 @@ public class GoldenRenderingTests
     public static TheoryData<string> Samples() => new(SampleNames());
 
     internal static IReadOnlyList<string> SampleNames() =>
-        Directory.GetFiles(RepositoryPaths.Samples("specs"), "*.json")
+        Directory.GetFiles(RepositoryPaths.Combine("samples", "specs"), "*.json")
             .Select(f => Path.GetFileNameWithoutExtension(f))
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -26,7 +27,7 @@ public class GoldenRenderingTests
     public void A_sample_renders_to_its_golden_file_byte_for_byte(string sample)
     {
         var actual = DesiredStateJson.Write(PipelineRenderer.Render(Load(sample)));
-        var goldenPath = RepositoryPaths.Samples("rendered", sample + ".json");
+        var goldenPath = RepositoryPaths.Combine("samples", "rendered", sample + ".json");
 
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
@@ -48,7 +49,7 @@ public class GoldenRenderingTests
     public void Every_golden_file_belongs_to_a_sample()
     {
         var samples = SampleNames().ToHashSet(StringComparer.Ordinal);
-        var goldens = Directory.GetFiles(RepositoryPaths.Samples("rendered"), "*.json").Select(f => Path.GetFileNameWithoutExtension(f));
+        var goldens = Directory.GetFiles(RepositoryPaths.Combine("samples", "rendered"), "*.json").Select(f => Path.GetFileNameWithoutExtension(f));
         Assert.All(goldens, golden => Assert.Contains(golden, samples));
         Assert.True(samples.Count >= 2, "expected at least the two bundled samples");
     }
@@ -62,7 +63,11 @@ public class GoldenRenderingTests
         Assert.DoesNotContain("0004 d", diff, StringComparison.Ordinal);
     }
 
-    internal static PulumiPipeline Load(string sample) =>
-        JsonSerializer.Deserialize(File.ReadAllText(RepositoryPaths.Samples("specs", sample + ".json")), ModelJsonContext.Default.PulumiPipeline)
-        ?? throw new InvalidOperationException($"{sample} is null");
+    /// <summary>A sample as the validator reads it; a sample that does not validate fails the test that loads it.</summary>
+    internal static PulumiPipeline Load(string sample)
+    {
+        var result = SpecValidator.Validate(sample, File.ReadAllText(RepositoryPaths.Combine("samples", "specs", sample + ".json")));
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        return result.Document!;
+    }
 }

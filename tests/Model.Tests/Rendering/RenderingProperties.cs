@@ -4,12 +4,21 @@ using FsCheck.Xunit;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Rendering;
 using Reconciler.Model.Serialization;
+using Reconciler.Model.Validation;
 
 namespace Reconciler.Model.Tests.Rendering;
 
 /// <summary>Properties of rendering over generated valid specs: total, deterministic, and within the AWS contracts.</summary>
 public partial class RenderingProperties
 {
+    [Property(Arbitrary = [typeof(ValidSpecs)], MaxTest = 100)]
+    public void The_generated_documents_are_ones_the_validator_accepts(PulumiPipeline document)
+    {
+        var text = JsonSerializer.Serialize(document, ModelJsonContext.Default.PulumiPipeline);
+        var result = SpecValidator.Validate("generated.json", text);
+        Assert.True(result.IsValid, string.Join("\n", result.Errors) + "\n" + text);
+    }
+
     [Property(Arbitrary = [typeof(ValidSpecs)], MaxTest = 100)]
     public void Every_rendered_body_passes_the_api_models_and_every_name_fits_its_limits(PulumiPipeline document)
     {

@@ -23,7 +23,7 @@ public static class ValidSpecs
         let allStages = pipeline && stages.All(s => s.On.PullRequest is not null) ? [.. stages, extra] : stages
         from location in Gen.Elements(
             "https://github.com/acme/website.git", "https://gitlab.com/acme/platform/app.git",
-            "git@github.com:acme/api.git", "https://bitbucket.org/acme/x")
+            "https://github.com/acme/api", "https://bitbucket.org/acme/x.git")
         from sourceType in Gen.Elements("GITHUB", "GITLAB", "BITBUCKET", "GITHUB_ENTERPRISE")
         from connection in Gen.Elements<string?>(null, "arn:aws:codestar-connections:us-east-1:111122223333:connection/abc")
         from pulumi in Pulumi
@@ -74,7 +74,7 @@ public static class ValidSpecs
         };
 
     private static Gen<PulumiSettings> Pulumi =>
-        from workDir in Gen.Elements<string?>(null, ".", "infra", "deploy/aws", "my infra")
+        from workDir in Gen.Elements<string?>(null, ".", "infra", "deploy/aws", "stacks/my_app-1.x")
         from version in Gen.Elements("3.140.0", "3.91.1", "3.200.0")
         from parameter in Gen.Elements("/pulumi/access-token", "pulumi-token", "/team/a_b.c/token")
         from esc in Gen.Elements<string?>(null, "acme/website-aws", "acme/prod")

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Reconciler.Model.Aws;
+using Reconciler.Model.Aws.ApiModels;
 using static Reconciler.Model.Tests.Validation.TestDocuments;
 
 namespace Reconciler.Model.Tests.Validation;
@@ -51,6 +53,30 @@ public class PipelineAndTagRuleTests
     public void A_pipeline_with_only_pull_request_stages_is_rejected() =>
         SingleError(WithPipeline(doc => doc.Spec()["stages"]!.AsArray().RemoveRange(1, 2)), "$.spec.pipeline.enabled",
             "the pipeline would have no stage to run", "only push and tag stages run in it");
+
+    [Fact]
+    public void A_pipeline_with_more_push_branches_or_tags_than_its_trigger_takes_is_rejected()
+    {
+        Assert.Equal((1, AwsApiLimits.CodePipeline.GitPatternsMaxCount), ApiModels.CodePipeline.Length("GitBranchPatternList"));
+        Assert.Equal((1, AwsApiLimits.CodePipeline.GitPatternsMaxCount), ApiModels.CodePipeline.Length("GitTagPatternList"));
+
+        Valid(WithPipeline(doc => AddStages(doc, 7, i => new JsonObject { ["push"] = new JsonObject { ["branch"] = $"release/{i}" } })));
+        SingleError(WithPipeline(doc => AddStages(doc, 8, i => new JsonObject { ["push"] = new JsonObject { ["branch"] = $"release/{i}" } })),
+            "$.spec.stages", "9 different branches of push stages run in the pipeline; its git trigger takes at most 8");
+        SingleError(WithPipeline(doc => AddStages(doc, 8, i => new JsonObject { ["tag"] = $"v{i}" })),
+            "$.spec.stages", "9 different tags of tag stages run in the pipeline; its git trigger takes at most 8");
+    }
+
+    private static void AddStages(JsonObject doc, int count, Func<int, JsonObject> trigger)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            doc.Spec()["stages"]!.AsArray().Add(new JsonObject
+            {
+                ["name"] = $"extra{i}", ["stack"] = "acme/website/staging", ["operation"] = "up", ["on"] = trigger(i),
+            });
+        }
+    }
 
     [Fact]
     public void More_than_47_user_tags_are_rejected_because_three_ownership_tags_are_added()

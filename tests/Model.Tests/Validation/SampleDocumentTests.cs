@@ -14,7 +14,7 @@ public class SampleDocumentTests
     [MemberData(nameof(ValidSamples))]
     public void Every_sample_spec_is_valid(string name)
     {
-        var result = SpecValidator.Validate(name, File.ReadAllText(RepoPaths.Combine("samples", "specs", name)));
+        var result = SpecValidator.Validate(name, File.ReadAllText(RepositoryPaths.Combine("samples", "specs", name)));
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         Assert.NotNull(result.Document);
@@ -24,7 +24,7 @@ public class SampleDocumentTests
     [MemberData(nameof(InvalidSamples))]
     public void Every_invalid_sample_yields_exactly_its_expected_errors(string name)
     {
-        var path = RepoPaths.Combine("samples", "invalid", name);
+        var path = RepositoryPaths.Combine("samples", "invalid", name);
         var expected = File.ReadAllText(Path.ChangeExtension(path, ".expected"));
 
         var result = SpecValidator.Validate($"samples/invalid/{name}", File.ReadAllText(path));
@@ -36,7 +36,7 @@ public class SampleDocumentTests
     [Fact]
     public void Every_invalid_sample_has_an_expected_file_and_the_other_way_round()
     {
-        var folder = RepoPaths.Combine("samples", "invalid");
+        var folder = RepositoryPaths.Combine("samples", "invalid");
         var documents = Directory.GetFiles(folder, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
         var expectations = Directory.GetFiles(folder, "*.expected").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
 
@@ -47,7 +47,7 @@ public class SampleDocumentTests
     private static TheoryData<string> Files(string folder)
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(RepoPaths.Combine("samples", folder), "*.json").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(RepositoryPaths.Combine("samples", folder), "*.json").Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(file));
         }

@@ -16,7 +16,7 @@ public class SchemaConsistencyTests
 
     [Fact]
     public void The_embedded_schema_is_the_checked_in_file() =>
-        Assert.Equal(File.ReadAllText(RepoPaths.Combine("schemas", "pulumipipeline.v1.schema.json")), PulumiPipelineSchema.Text);
+        Assert.Equal(File.ReadAllText(RepositoryPaths.Combine("schemas", "pulumipipeline.v1.schema.json")), PulumiPipelineSchema.Text);
 
     [Fact]
     public void The_schema_declares_JSON_Schema_2020_12() =>

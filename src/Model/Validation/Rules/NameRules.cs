@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Reconciler.Model.Aws;
+using Reconciler.Model.Rendering;
 
 namespace Reconciler.Model.Validation.Rules;
 
@@ -54,5 +55,6 @@ internal static partial class NameRules
         }
     }
 
-    public static string ProjectNameFor(string name, string stage) => $"{name}-{stage}";
+    // The renderer owns the naming; the rule checks the very name it will use.
+    public static string ProjectNameFor(string name, string stage) => CodeBuildProjectRenderer.ProjectName(name, stage);
 }

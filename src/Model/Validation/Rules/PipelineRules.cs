@@ -1,3 +1,4 @@
+using Reconciler.Model.Aws;
 using Reconciler.Model.Documents;
 
 namespace Reconciler.Model.Validation.Rules;
@@ -38,6 +39,21 @@ internal static class PipelineRules
         {
             context.Add(JsonPath.Field(PipelinePath, "enabled"),
                 "the pipeline would have no stage to run: only push and tag stages run in it; add one or set enabled to false");
+        }
+        // The pipeline's trigger includes each push branch and each tag once; CodePipeline takes at most
+        // 8 patterns of each kind in a trigger filter.
+        CheckTriggerPatterns(context, spec, s => s?.On?.Push?.Branch, "branches of push stages");
+        CheckTriggerPatterns(context, spec, s => s?.On?.Tag, "tags of tag stages");
+    }
+
+    private static void CheckTriggerPatterns(RuleContext context, PipelineSpec spec, Func<StageSpec?, string?> pattern, string what)
+    {
+        var distinct = (spec.Stages ?? []).Select(pattern).Where(p => !string.IsNullOrEmpty(p)).Distinct(StringComparer.Ordinal).Count();
+        if (distinct > AwsApiLimits.CodePipeline.GitPatternsMaxCount)
+        {
+            context.Add("$.spec.stages",
+                $"{distinct} different {what} run in the pipeline; its git trigger takes at most {AwsApiLimits.CodePipeline.GitPatternsMaxCount}, " +
+                "so use fewer, or run some of these stages outside the pipeline");
         }
     }
 }

@@ -1,8 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Reconciler.Controller.Store;
-using static Reconciler.Controller.Tests.Store.TestDocuments;
+using static Reconciler.Controller.Tests.SpecStore.TestDocuments;
 
-namespace Reconciler.Controller.Tests.Store;
+namespace Reconciler.Controller.Tests.SpecStore;
 
 /// <summary>The store contract on a temporary SQLite file, plus what only the change log has: pruning.</summary>
 public sealed class SqliteSpecStoreTests : SpecStoreContractTests

@@ -1,6 +1,6 @@
 using Reconciler.Model.Documents;
 
-namespace Reconciler.Controller.Tests.Store;
+namespace Reconciler.Controller.Tests.SpecStore;
 
 /// <summary>Small valid documents for store tests.</summary>
 internal static class TestDocuments

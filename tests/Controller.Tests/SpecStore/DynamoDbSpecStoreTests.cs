@@ -2,9 +2,9 @@ using Amazon.DynamoDBv2.Model;
 using Reconciler.Controller.Store;
 using Reconciler.Controller.Tests.Dynalite;
 using Reconciler.Model.Documents;
-using static Reconciler.Controller.Tests.Store.TestDocuments;
+using static Reconciler.Controller.Tests.SpecStore.TestDocuments;
 
-namespace Reconciler.Controller.Tests.Store;
+namespace Reconciler.Controller.Tests.SpecStore;
 
 /// <summary>The store contract on DynamoDB through dynalite (which has no Streams API, so the watch polls).</summary>
 [Collection(DynaliteCollection.Name)]

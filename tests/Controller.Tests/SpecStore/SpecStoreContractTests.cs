@@ -2,9 +2,9 @@ using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using Reconciler.Controller.Store;
 using Reconciler.Model.Documents;
-using static Reconciler.Controller.Tests.Store.TestDocuments;
+using static Reconciler.Controller.Tests.SpecStore.TestDocuments;
 
-namespace Reconciler.Controller.Tests.Store;
+namespace Reconciler.Controller.Tests.SpecStore;
 
 /// <summary>
 /// The one contract every <see cref="ISpecStore"/> adapter keeps; each adapter's test class derives from it and

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Reconciler.Controller.Store;
 
-namespace Reconciler.Controller.Tests.Store;
+namespace Reconciler.Controller.Tests.SpecStore;
 
 /// <summary>Runs a store watch in the background and lets a test wait for the events it expects.</summary>
 internal sealed class WatchCollector : IAsyncDisposable

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace Reconciler.Controller.Runtime;
+
+/// <summary>Leases in the DynamoDB lease table (<c>&lt;table&gt;-leases</c>, partition key <c>shard</c>); every write is conditional on the version.</summary>
+public sealed class DynamoDbLeaseStore(IAmazonDynamoDB client, string tableName) : ILeaseStore
+{
+    private const string Key = "shard";
+
+    public async Task<IReadOnlyList<Lease>> ListAsync(CancellationToken cancellationToken)
+    {
+        var leases = new List<Lease>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await client.ScanAsync(new ScanRequest { TableName = tableName, ConsistentRead = true, ExclusiveStartKey = start }, cancellationToken);
+            foreach (var item in page.Items ?? [])
+            {
+                leases.Add(new Lease(
+                    item[Key].S,
+                    item.TryGetValue("holder", out var holder) ? holder.S ?? "" : "",
+                    DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item["expiresAt"].N, CultureInfo.InvariantCulture)),
+                    long.Parse(item["version"].N, CultureInfo.InvariantCulture)));
+            }
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return [.. leases.OrderBy(l => l.Name, StringComparer.Ordinal)];
+    }
+
+    public async Task<bool> TryWriteAsync(Lease lease, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var request = new PutItemRequest
+        {
+            TableName = tableName,
+            Item = new Dictionary<string, AttributeValue>
+            {
+                [Key] = new() { S = lease.Name },
+                ["holder"] = new() { S = lease.Holder },
+                ["expiresAt"] = new() { N = lease.ExpiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) },
+                ["version"] = new() { N = lease.Version.ToString(CultureInfo.InvariantCulture) },
+            },
+        };
+        if (expectedVersion == 0)
+        {
+            request.ConditionExpression = "attribute_not_exists(shard)";
+        }
+        else
+        {
+            request.ConditionExpression = "version = :expected";
+            request.ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":expected"] = new() { N = expectedVersion.ToString(CultureInfo.InvariantCulture) } };
+        }
+        try
+        {
+            await client.PutItemAsync(request, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> TryDeleteAsync(string name, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var request = new DeleteItemRequest
+        {
+            TableName = tableName,
+            Key = new Dictionary<string, AttributeValue> { [Key] = new() { S = name } },
+            ConditionExpression = "version = :expected",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":expected"] = new() { N = expectedVersion.ToString(CultureInfo.InvariantCulture) } },
+        };
+        try
+        {
+            await client.DeleteItemAsync(request, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+}
