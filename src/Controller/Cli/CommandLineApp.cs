@@ -40,5 +40,6 @@ public static class CommandLineApp
         yield return DeleteCommand.Create();
         yield return RenderCommand.Create();
         yield return ValidateCommand.Create();
+        yield return DemoCommand.Create();
     }
 }
