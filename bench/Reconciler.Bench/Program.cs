@@ -5,6 +5,7 @@ var scenarios = new Dictionary<string, Func<string[], CancellationToken, Task<in
 {
     ["store"] = StoreScenario.RunAsync,
     ["runtime"] = RuntimeScenario.RunAsync,
+    ["wire"] = WireScenario.RunAsync,
 };
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
 {
