@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Controller.Aws;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
@@ -10,249 +11,241 @@ using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Cli;
 
-/// <summary><c>reconciler demo</c>: the whole loop on the embedded default (SQLite, LocalCloud, direct engine, bundled samples).</summary>
+/// <summary>
+/// <c>reconciler demo</c>: the whole loop on the embedded default. SQLite in a temporary folder, LocalCloud
+/// in-process, the bundled samples applied, the controller converging them; then a live project is changed
+/// behind the controller's back and the drift is found and corrected.
+/// </summary>
 public static class DemoCommand
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = "Folder for the SQLite store (default: a new temporary folder, removed at the end)." };
-        var samples = new Option<string?>("--samples") { Description = "Folder of spec documents to apply (default: samples/specs of this repository)." };
+        var data = new Option<DirectoryInfo?>("--data") { Description = "Keep the SQLite store in this folder (default: a temporary folder, removed at exit)." };
         var serve = new Option<bool>("--serve") { Description = "Keep the controller and LocalCloud running after the demo, until Ctrl-C." };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Show the controller's log lines." };
         var command = new Command("demo",
-            "Run the whole loop on one machine: an SQLite store, LocalCloud on a free loopback port, the direct engine and the bundled samples. " +
-            "Applies the samples, waits until every spec is Ready, changes a live project behind the controller's back, and shows the drift found and corrected. " +
-            ExitCodes.HelpText)
+            "Run the whole loop with nothing installed: SQLite store, LocalCloud on loopback, the bundled samples, the direct engine; " +
+            "wait until every spec is Ready, then change a live project behind the controller's back and watch the drift corrected. " +
+            "Exit codes: 0 the demo converged; 1 it did not.")
         {
-            data, samples, serve,
+            data, serve, verbose,
         };
         command.SetAction((ParseResult parse, CancellationToken cancellationToken) =>
-            RunAsync(parse.GetValue(data), parse.GetValue(samples), parse.GetValue(serve), parse.InvocationConfiguration, cancellationToken));
+            RunAsync(parse.GetValue(data), parse.GetValue(serve), parse.GetValue(verbose), parse.InvocationConfiguration.Output, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? dataOption, string? samplesOption, bool serve, InvocationConfiguration console, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DirectoryInfo? data, bool serve, bool verbose, TextWriter output, CancellationToken cancellationToken)
     {
-        var output = console.Output;
-        var samplesFolder = samplesOption ?? FindSamples();
-        if (samplesFolder is null || !Directory.Exists(samplesFolder))
+        var clock = Stopwatch.StartNew();
+        var samples = BundledSamples.Read().Select(s => SpecValidator.Validate(s.Source, s.Text)).ToList();
+        foreach (var invalid in samples.Where(s => !s.IsValid))
         {
-            await console.Error.WriteLineAsync($"error: no samples folder {(samplesFolder is null ? "found (samples/specs above the current folder)" : samplesFolder)}; pass --samples <dir>");
-            return ExitCodes.Usage;
+            await output.WriteLineAsync($"bundled sample {invalid.Source} is invalid: {string.Join("; ", invalid.Errors)}");
+            return ExitCodes.Failure;
         }
-        var documents = new List<PulumiPipeline>();
-        foreach (var file in Directory.EnumerateFiles(samplesFolder, "*.json").Order(StringComparer.Ordinal))
-        {
-            var result = SpecValidator.Validate(Path.GetRelativePath(Environment.CurrentDirectory, file), await File.ReadAllTextAsync(file, cancellationToken));
-            if (!result.IsValid)
-            {
-                foreach (var error in result.Errors)
-                {
-                    await console.Error.WriteLineAsync(error.ToString());
-                }
-                return ExitCodes.Failure;
-            }
-            documents.Add(result.Document!);
-        }
-
-        var temporary = dataOption is null;
-        var dataFolder = dataOption ?? Path.Combine(Path.GetTempPath(), $"reconciler-demo-{Guid.NewGuid():N}");
+        var documents = samples.Select(s => s.Document!).ToList();
+        var folder = data?.FullName ?? Directory.CreateTempSubdirectory("reconciler-demo-").FullName;
+        Directory.CreateDirectory(folder);
+        using var loggers = verbose
+            ? LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; }))
+            : NullLoggerFactory.Instance;
         try
         {
-            return await DemoAsync(documents, dataFolder, serve, output, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
+            await using var cloud = await EmbeddedCloud.StartAsync(documents.Select(d => d.Spec.Pulumi.AccessTokenParameter).ToList(), loggers: loggers, cancellationToken: cancellationToken);
+            var path = Path.Combine(folder, "reconciler.db");
+            await using var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = path, WatchPollInterval = TimeSpan.FromMilliseconds(50) }, TimeProvider.System, loggers.CreateLogger("store"), cancellationToken);
+            await output.WriteLineAsync($"● store     sqlite:{path}");
+            await output.WriteLineAsync($"● cloud     LocalCloud on {cloud.Server.Endpoint} (CodeBuild, CodePipeline, Parameter Store metadata)");
+
+            foreach (var document in documents)
+            {
+                var current = await store.GetAsync(document.Metadata.Name, cancellationToken);
+                var outcome = current is null ? "created" : "configured";
+                if (current is null)
+                {
+                    await store.CreateAsync(document, cancellationToken);
+                }
+                else
+                {
+                    await store.UpdateAsync(document with { Metadata = document.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } }, cancellationToken);
+                }
+                await output.WriteLineAsync($"● applied   pulumipipeline/{document.Metadata.Name} {outcome} ({document.Spec.Stages.Count} stages{(document.Spec.Pipeline?.Enabled == true ? ", pipeline" : "")}, driftPolicy {document.Spec.DriftPolicy})");
+            }
+
+            var options = new PipelineControllerOptions { Workers = 4, ResyncPeriod = TimeSpan.FromMinutes(1), BatchWindow = TimeSpan.FromMilliseconds(10) };
+            await using var controller = new PipelineController(store, new SpecStoreObjectSource(store), cloud.Clients.CodeBuild, cloud.Clients.CodePipeline, cloud.Clients.Ssm,
+                options, TimeProvider.System, loggers);
+            await controller.StartAsync(cancellationToken);
+            await output.WriteLineAsync($"● running   controller: engine {controller.Engine.Name}, {options.Workers} workers, resync every {options.ResyncPeriod.TotalSeconds:0}s");
+
+            var names = documents.Select(d => d.Metadata.Name).ToList();
+            var ready = await WatchUntilAsync(store, names, d => IsReady(d) && d.Status!.ObservedGeneration == d.Metadata.Generation, output, cancellationToken);
+            if (ready is null)
+            {
+                await output.WriteLineAsync("✗ not every spec became Ready in time");
+                return ExitCodes.Failure;
+            }
+            await output.WriteLineAsync($"✓ every spec is Ready after {clock.Elapsed.TotalSeconds:0.0}s");
+            await output.WriteLineAsync("");
+            foreach (var line in Table(ready))
+            {
+                await output.WriteLineAsync(line);
+            }
+            await output.WriteLineAsync("");
+
+            if (!await ShowDriftAsync(store, cloud, controller, ready, output, cancellationToken))
+            {
+                return ExitCodes.Failure;
+            }
+            await output.WriteLineAsync($"✓ demo done in {clock.Elapsed.TotalSeconds:0.0}s");
+
+            if (serve)
+            {
+                await output.WriteLineAsync($"● serving   until Ctrl-C. Point the CLI at it: --store sqlite:{path} ; AWS_ENDPOINT_URL={cloud.Server.Endpoint} AWS_REGION={cloud.Server.Options.Region}");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+            await controller.StopAsync(CancellationToken.None);
             return ExitCodes.Ok;
         }
         finally
         {
-            if (temporary && Directory.Exists(dataFolder))
+            if (data is null)
             {
-                Directory.Delete(dataFolder, recursive: true);
+                TryDelete(folder);
             }
         }
     }
 
-    private static async Task<int> DemoAsync(List<PulumiPipeline> documents, string dataFolder, bool serve, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<bool> ShowDriftAsync(ISpecStore store, EmbeddedCloud cloud, PipelineController controller, IReadOnlyList<PulumiPipeline> ready, TextWriter output, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        using var loggers = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; }));
-        var tokenParameters = documents.Select(d => d.Spec.Pulumi.AccessTokenParameter).ToList();
-        await using var cloud = await EmbeddedCloud.StartAsync(tokenParameters, loggers: loggers, cancellationToken: cancellationToken);
-        await using var store = await SqliteSpecStore.OpenAsync(
-            new SqliteStoreOptions { Path = Path.Combine(dataFolder, "reconciler.db"), WatchPollInterval = TimeSpan.FromMilliseconds(50) },
-            cancellationToken: cancellationToken);
-        await output.WriteLineAsync($"store      sqlite:{Path.Combine(dataFolder, "reconciler.db")}");
-        await output.WriteLineAsync($"localcloud {cloud.Server.Endpoint} (CodeBuild, CodePipeline, Parameter Store; SigV4 verified)");
-
-        await using var controller = new PipelineController(
-            store,
-            new SpecStoreObjectSource(store),
-            cloud.Clients.CodeBuild,
-            cloud.Clients.CodePipeline,
-            cloud.Clients.Ssm,
-            new PipelineControllerOptions { Workers = 4, ResyncPeriod = TimeSpan.FromMinutes(5), BatchWindow = TimeSpan.FromMilliseconds(10) },
-            TimeProvider.System,
-            loggers);
-        await controller.StartAsync(cancellationToken);
-
-        await output.WriteLineAsync();
-        await output.WriteLineAsync($"applying {documents.Count} specs");
-        foreach (var document in documents)
+        var target = ready.FirstOrDefault(d => d.Spec.DriftPolicy == DriftPolicies.Correct);
+        var projectName = target?.Status!.Resources.FirstOrDefault(r => r.Kind == "CodeBuildProject")?.Name;
+        if (target is null || projectName is null)
         {
-            var stored = await store.GetAsync(document.Metadata.Name, cancellationToken) is { } existing
-                ? await store.UpdateAsync(document with { Metadata = document.Metadata with { ResourceVersion = existing.Metadata.ResourceVersion } }, cancellationToken)
-                : await store.CreateAsync(document, cancellationToken);
-            await output.WriteLineAsync($"  {stored.Metadata.Name,-12} generation {stored.Metadata.Generation}, {document.Spec.Stages.Count} stages{(document.Spec.Pipeline?.Enabled == true ? " + pipeline" : "")}");
+            await output.WriteLineAsync("(no sample with driftPolicy Correct: skipping the drift part)");
+            return true;
         }
-
-        await output.WriteLineAsync();
-        await output.WriteLineAsync("converging");
-        var names = documents.Select(d => d.Metadata.Name).ToList();
-        var ready = await WaitAsync(store, names, output, clock, d => IsReadyAtGeneration(d), cancellationToken);
-        await output.WriteLineAsync();
-        await WriteTableAsync(ready, output);
-        if (ready.Any(d => !IsReadyAtGeneration(d)))
+        var codeBuild = cloud.Clients.CodeBuild;
+        var live = (await codeBuild.BatchGetProjectsAsync([projectName], cancellationToken)).Projects.Single();
+        var was = live.Environment.ComputeType;
+        var changedTo = was == "BUILD_GENERAL1_LARGE" ? "BUILD_GENERAL1_MEDIUM" : "BUILD_GENERAL1_LARGE";
+        await codeBuild.UpdateProjectAsync(live with
         {
-            await output.WriteLineAsync($"not every spec became Ready within {Patience.TotalSeconds:0} s");
-            return ExitCodes.Failure;
-        }
-
-        var driftOk = await ShowDriftAsync(store, cloud, controller, documents, output, clock, cancellationToken);
-        var counts = cloud.Server.Counters.Snapshot();
-        await output.WriteLineAsync();
-        await output.WriteLineAsync($"AWS API calls: {string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value.Requests}"))}");
-        await output.WriteLineAsync($"done in {clock.Elapsed.TotalSeconds:0.0} s");
-        if (!driftOk)
+            Arn = null,
+            Created = null,
+            LastModified = null,
+            Webhook = null,
+            Environment = live.Environment with { ComputeType = changedTo },
+        }, cancellationToken);
+        await output.WriteLineAsync($"● drift     someone changed CodeBuildProject/{projectName} by hand: environment.computeType {was} → {changedTo}");
+        controller.ResyncNow();
+        await output.WriteLineAsync($"● resync    (the periodic resync runs every {controller.Options.ResyncPeriod.TotalSeconds:0}s; asking for one now)");
+        var corrected = await WatchUntilAsync(store, [target.Metadata.Name],
+            d => Conditions.Find(d.Status?.Conditions ?? [], ConditionTypes.Drifted) is { Reason: StatusReasons.DriftCorrected } c
+                && c.LastTransitionTime >= DateTimeOffset.UtcNow.AddMinutes(-1) && IsReady(d),
+            output, cancellationToken);
+        if (corrected is null)
         {
-            return ExitCodes.Failure;
-        }
-        if (serve)
-        {
-            await output.WriteLineAsync();
-            await output.WriteLineAsync($"serving: the controller keeps running. Point the CLI at the same store to try it:");
-            await output.WriteLineAsync($"  reconciler get --store sqlite:{Path.Combine(dataFolder, "reconciler.db")}");
-            await output.WriteLineAsync($"  export AWS_ENDPOINT_URL={cloud.Server.Endpoint}");
-            await output.WriteLineAsync("Ctrl-C stops.");
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        await controller.StopAsync(CancellationToken.None);
-        return ExitCodes.Ok;
-    }
-
-    /// <summary>Changes one live project behind the controller's back, resyncs, and shows the drift found and corrected.</summary>
-    private static async Task<bool> ShowDriftAsync(
-        SqliteSpecStore store, EmbeddedCloud cloud, PipelineController controller, List<PulumiPipeline> documents, TextWriter output, Stopwatch clock, CancellationToken cancellationToken)
-    {
-        var target = documents.FirstOrDefault(d => d.Spec.DriftPolicy == DriftPolicies.Correct && d.Spec.Pipeline?.Enabled != true) ?? documents[0];
-        var stored = await store.GetAsync(target.Metadata.Name, cancellationToken);
-        var projectName = stored?.Status?.Resources.FirstOrDefault(r => r.Kind == nameof(Reconciler.Model.Planning.ResourceKind.CodeBuildProject))?.Name;
-        if (stored is null || projectName is null)
-        {
-            await output.WriteLineAsync("no project to change; skipping the drift step");
+            await output.WriteLineAsync("✗ the drift was not corrected in time");
             return false;
         }
-        var live = (await cloud.Clients.CodeBuild.BatchGetProjectsAsync([projectName], cancellationToken)).Projects.Single();
-        var desiredTimeout = live.TimeoutInMinutes;
-        var changedTimeout = desiredTimeout == 480 ? 240 : 480;
-        await output.WriteLineAsync();
-        await output.WriteLineAsync($"drift: someone sets {projectName} timeoutInMinutes {desiredTimeout} → {changedTimeout} in the console");
-        await cloud.Clients.CodeBuild.UpdateProjectAsync(live with { TimeoutInMinutes = changedTimeout, Webhook = null, Arn = null, Created = null, LastModified = null }, cancellationToken);
-        var before = stored.Status?.LastApply?.FinishedAt;
-        var resynced = controller.ResyncNow();
-        await output.WriteLineAsync($"  resync: {resynced} specs re-read (the periodic resync does this every {controller.Options.ResyncPeriod.TotalMinutes:0} min)");
-        var after = await WaitAsync(store, [target.Metadata.Name], TextWriter.Null, clock,
-            d => d.Status?.LastApply?.FinishedAt is { } finished && finished != before && IsReadyAtGeneration(d), cancellationToken);
-        var drifted = Conditions.Find(after[0].Status?.Conditions ?? [], ConditionTypes.Drifted);
-        if (drifted is not null)
-        {
-            await output.WriteLineAsync($"  found:     Drifted={drifted.Status} {drifted.Reason}: {drifted.Message}");
-        }
-        var corrected = (await cloud.Clients.CodeBuild.BatchGetProjectsAsync([projectName], cancellationToken)).Projects.Single();
-        var apply = after[0].Status?.LastApply;
-        await output.WriteLineAsync($"  corrected: {projectName} timeoutInMinutes is {corrected.TimeoutInMinutes} again " +
-            $"({apply?.Updates ?? 0} update, {apply?.DurationSeconds * 1000 ?? 0:0} ms)");
-        return corrected.TimeoutInMinutes == desiredTimeout;
+        var drifted = Conditions.Find(corrected[0].Status!.Conditions, ConditionTypes.Drifted)!;
+        var now = (await codeBuild.BatchGetProjectsAsync([projectName], cancellationToken)).Projects.Single().Environment.ComputeType;
+        await output.WriteLineAsync($"✓ drift     found and corrected: {drifted.Message}");
+        await output.WriteLineAsync($"✓ live      CodeBuildProject/{projectName} environment.computeType is {now} again");
+        return now == was;
     }
 
-    private static async Task<List<PulumiPipeline>> WaitAsync(
-        ISpecStore store, IReadOnlyList<string> names, TextWriter output, Stopwatch clock, Func<PulumiPipeline, bool> done, CancellationToken cancellationToken)
+    /// <summary>Prints each phase change as it happens, until every spec satisfies <paramref name="done"/>.</summary>
+    private static async Task<IReadOnlyList<PulumiPipeline>?> WatchUntilAsync(ISpecStore store, IReadOnlyList<string> names, Func<PulumiPipeline, bool> done, TextWriter output, CancellationToken cancellationToken)
     {
-        var lastPhase = new Dictionary<string, string>(StringComparer.Ordinal);
-        var deadline = clock.Elapsed + Patience;
-        while (true)
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Patience);
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
         {
-            var current = new List<PulumiPipeline>();
-            foreach (var name in names)
+            while (true)
             {
-                if (await store.GetAsync(name, cancellationToken) is { } document)
+                var current = new List<PulumiPipeline>();
+                foreach (var name in names)
                 {
-                    current.Add(document);
-                    var phase = Describe(document);
-                    if (!lastPhase.TryGetValue(name, out var previous) || previous != phase)
+                    if (await store.GetAsync(name, timeout.Token) is { } document)
                     {
-                        lastPhase[name] = phase;
-                        await output.WriteLineAsync($"  {clock.Elapsed.TotalSeconds,5:0.0}s  {name,-12} {phase}");
+                        current.Add(document);
+                        var line = Progress(document);
+                        if (!seen.TryGetValue(name, out var last) || last != line)
+                        {
+                            seen[name] = line;
+                            await output.WriteLineAsync($"  {name,-12} {line}");
+                        }
                     }
                 }
+                if (current.Count == names.Count && current.All(done))
+                {
+                    return current;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
             }
-            if ((current.Count == names.Count && current.All(done)) || clock.Elapsed > deadline)
-            {
-                return current;
-            }
-            await Task.Delay(PollInterval, cancellationToken);
         }
-    }
-
-    private static async Task WriteTableAsync(IEnumerable<PulumiPipeline> documents, TextWriter output)
-    {
-        await output.WriteLineAsync($"{"NAME",-12} {"PHASE",-12} {"READY",-6} {"RESOURCES",-10} LAST APPLY");
-        foreach (var d in documents)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            var status = d.Status;
-            var apply = status?.LastApply;
-            var ready = status is not null && Conditions.IsTrue(status.Conditions, ConditionTypes.Ready) ? "True" : "False";
-            var applied = apply is null ? "-" : $"{apply.Engine} {apply.Result}: {apply.Creates} created, {apply.Updates} updated, {apply.Deletes} deleted in {apply.DurationSeconds:0.00} s";
-            await output.WriteLineAsync($"{d.Metadata.Name,-12} {status?.Phase ?? "-",-12} {ready,-6} {status?.Resources.Count ?? 0,-10} {applied}");
-            foreach (var resource in status?.Resources ?? [])
-            {
-                await output.WriteLineAsync($"  {resource.Kind}/{resource.Name} {resource.State} {resource.Arn}");
-            }
+            return null;
         }
     }
 
-    private static bool IsReadyAtGeneration(PulumiPipeline document) =>
-        document.Status is { } status && status.ObservedGeneration == document.Metadata.Generation && Conditions.IsTrue(status.Conditions, ConditionTypes.Ready);
-
-    private static string Describe(PulumiPipeline document)
+    private static string Progress(PulumiPipeline document)
     {
-        if (document.Status is not { } status)
+        if (document.Status is not { Phase: { } phase } status)
         {
             return "Pending";
         }
         var ready = Conditions.Find(status.Conditions, ConditionTypes.Ready);
-        return ready is null ? status.Phase ?? "Pending" : $"{status.Phase} ({ready.Reason})";
+        return $"{phase,-12} {ready?.Reason}: {ready?.Message}";
     }
 
-    /// <summary>samples/specs above the current folder or the program's folder.</summary>
-    private static string? FindSamples()
+    private static bool IsReady(PulumiPipeline document) => document.Status is { } status && Conditions.IsTrue(status.Conditions, ConditionTypes.Ready);
+
+    private static IEnumerable<string> Table(IReadOnlyList<PulumiPipeline> documents)
     {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        yield return $"{"SPEC",-10} {"PHASE",-7} {"RESOURCE",-42} {"STATE",-7} ARN";
+        foreach (var document in documents)
         {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            var first = true;
+            foreach (var resource in document.Status!.Resources)
             {
-                var candidate = Path.Combine(dir.FullName, "samples", "specs");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
+                var spec = first ? document.Metadata.Name : "";
+                var phase = first ? document.Status.Phase : "";
+                yield return $"{spec,-10} {phase,-7} {resource.Kind + "/" + resource.Name,-42} {resource.State,-7} {resource.Arn ?? "-"}";
+                first = false;
+            }
+            var apply = document.Status.LastApply;
+            if (apply is not null)
+            {
+                yield return $"{"",-10} {"",-7} last apply: {apply.Engine}, {apply.Result}, {apply.Creates} created, {apply.Updates} updated, {apply.Deletes} deleted in {apply.DurationSeconds:0.000}s";
             }
         }
-        return null;
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }
