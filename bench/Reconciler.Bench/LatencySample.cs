@@ -15,11 +15,7 @@ public sealed class LatencySample(int capacity)
 
     public double MeanMicroseconds => microseconds.Average();
 
-    public double Percentile(double p)
-    {
-        var sorted = microseconds.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
+    public double Percentile(double p) => Percentiles.Of(microseconds.Order().ToList(), p / 100);
 
     /// <summary>Runs <paramref name="call"/> <paramref name="calls"/> times, sequentially, timing each call and the whole.</summary>
     public static async Task<LatencySample> MeasureAsync(int calls, Func<Task> call)
