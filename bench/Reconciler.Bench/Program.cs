@@ -4,6 +4,7 @@ using Reconciler.Bench;
 var scenarios = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["store"] = StoreScenario.RunAsync,
+    ["controller"] = ControllerScenario.RunAsync,
 };
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
 {
