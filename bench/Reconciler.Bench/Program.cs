@@ -6,6 +6,7 @@ var scenarios = new Dictionary<string, Func<string[], CancellationToken, Task<in
     ["store"] = StoreScenario.RunAsync,
     ["runtime"] = RuntimeScenario.RunAsync,
     ["wire"] = WireScenario.RunAsync,
+    ["controller"] = ControllerScenario.RunAsync,
 };
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
 {

@@ -41,6 +41,7 @@ public static class CommandLineApp
         yield return RenderCommand.Create();
         yield return RunCommand.Create();
         yield return DemoCommand.Create();
+        yield return DiffCommand.Create();
         yield return ValidateCommand.Create();
     }
 }

@@ -72,7 +72,16 @@ public static class RunCommand
                 await error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
-            var awsOptions = aws.Resolve(parse);
+            AwsClientOptions awsOptions;
+            try
+            {
+                awsOptions = aws.Resolve(parse);
+            }
+            catch (FormatException e)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
             return await store.RunAsync(parse, (specs, location) => RunAsync(specs, location, awsOptions, settings, parse, cancellationToken), cancellationToken);
         });
         return command;

@@ -117,6 +117,7 @@ public sealed class PipelineController : IAsyncDisposable
     /// <summary>Enqueues every cached spec, as a periodic resync does.</summary>
     public int ResyncNow()
     {
+        Reader.StartResync();
         var keys = Informer.Keys();
         foreach (var key in keys)
         {

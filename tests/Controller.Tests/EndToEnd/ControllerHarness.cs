@@ -33,6 +33,9 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     public EmbeddedCloud Cloud { get; }
 
+    /// <summary>The <c>--store</c> argument that opens this harness's SQLite store from another process.</summary>
+    public string StoreArgument => $"sqlite:{Path.Combine(_directory ?? throw new InvalidOperationException("not a SQLite harness"), "specs.db")}";
+
     public ISpecStore Store { get; }
 
     public PipelineControllerOptions Options { get; }
