@@ -154,10 +154,9 @@ internal static class StoreScenario
         await stop.CancelAsync();
         await pump;
         latencies.Sort();
-        return (Percentile(latencies, 0.50), Percentile(latencies, 0.95));
+        return (Percentiles.Of(latencies, 0.50), Percentiles.Of(latencies, 0.95));
     }
 
-    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
 
     private static string WriteDocuments(string directory, int count)
     {

@@ -15,16 +15,16 @@ public sealed class AwsOptions
         Description = "AWS region of CodeBuild, CodePipeline and SSM. Env: AWS_REGION, then AWS_DEFAULT_REGION.",
     };
 
-    public Option<Uri?> EndpointUrl { get; } = new("--aws-endpoint-url")
+    public Option<string?> EndpointUrl { get; } = new("--aws-endpoint-url")
     {
         Description = "One endpoint for CodeBuild, CodePipeline and SSM (e.g. LocalCloud). Env: AWS_ENDPOINT_URL.",
     };
 
-    public Option<Uri?> CodeBuildEndpointUrl { get; } = new("--codebuild-endpoint-url") { Description = "CodeBuild endpoint. Env: AWS_ENDPOINT_URL_CODEBUILD." };
+    public Option<string?> CodeBuildEndpointUrl { get; } = new("--codebuild-endpoint-url") { Description = "CodeBuild endpoint. Env: AWS_ENDPOINT_URL_CODEBUILD." };
 
-    public Option<Uri?> CodePipelineEndpointUrl { get; } = new("--codepipeline-endpoint-url") { Description = "CodePipeline endpoint. Env: AWS_ENDPOINT_URL_CODEPIPELINE." };
+    public Option<string?> CodePipelineEndpointUrl { get; } = new("--codepipeline-endpoint-url") { Description = "CodePipeline endpoint. Env: AWS_ENDPOINT_URL_CODEPIPELINE." };
 
-    public Option<Uri?> SsmEndpointUrl { get; } = new("--ssm-endpoint-url") { Description = "SSM (Parameter Store) endpoint. Env: AWS_ENDPOINT_URL_SSM." };
+    public Option<string?> SsmEndpointUrl { get; } = new("--ssm-endpoint-url") { Description = "SSM (Parameter Store) endpoint. Env: AWS_ENDPOINT_URL_SSM." };
 
     public void AddTo(Command command)
     {
@@ -36,12 +36,13 @@ public sealed class AwsOptions
     }
 
     /// <summary>The client options the command line asks for; what it leaves out comes from the environment.</summary>
+    /// <exception cref="FormatException">An endpoint is not an absolute http(s) URL.</exception>
     public AwsClientOptions Resolve(ParseResult parse, AwsClientOptions? defaults = null)
     {
         var services = new Dictionary<string, Uri>(StringComparer.Ordinal);
-        void Add(AwsService service, Option<Uri?> option)
+        void Add(AwsService service, Option<string?> option)
         {
-            if (parse.GetValue(option) is { } uri)
+            if (Endpoint(parse, option) is { } uri)
             {
                 services[service.EndpointId] = uri;
             }
@@ -53,8 +54,15 @@ public sealed class AwsOptions
         return options with
         {
             Region = parse.GetValue(Region) ?? options.Region,
-            EndpointUrl = parse.GetValue(EndpointUrl) ?? options.EndpointUrl,
+            EndpointUrl = Endpoint(parse, EndpointUrl) ?? options.EndpointUrl,
             ServiceEndpointUrls = services.Count > 0 ? services : options.ServiceEndpointUrls,
         };
     }
+
+    private static Uri? Endpoint(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
+    {
+        null => null,
+        var text when Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) => uri,
+        var text => throw new FormatException($"{option.Name} '{text}' is not an absolute http or https URL"),
+    };
 }

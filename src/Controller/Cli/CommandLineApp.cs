@@ -39,6 +39,9 @@ public static class CommandLineApp
         yield return DescribeCommand.Create();
         yield return DeleteCommand.Create();
         yield return RenderCommand.Create();
+        yield return RunCommand.Create();
+        yield return DemoCommand.Create();
+        yield return DiffCommand.Create();
         yield return ValidateCommand.Create();
     }
 }

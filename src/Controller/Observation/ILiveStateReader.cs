@@ -9,4 +9,7 @@ public interface ILiveStateReader
 
     /// <summary>Drops whatever is cached about a resource; engines call it after they change one.</summary>
     void Invalidate(ResourceKind kind, string name);
+
+    /// <summary>A resync begins: what is cached per resync period (the ListPipelines snapshot) is taken again when next needed.</summary>
+    void StartResync();
 }

@@ -47,6 +47,8 @@ public sealed class LiveStateReader : ILiveStateReader, IAsyncDisposable
         }
     }
 
+    public void StartResync() => _pipelines.ExpireSnapshot();
+
     public async ValueTask DisposeAsync()
     {
         await _batcher.DisposeAsync();

@@ -39,4 +39,8 @@ public sealed class NaiveLiveStateReader(ICodeBuildClient codeBuild, ICodePipeli
     public void Invalidate(ResourceKind kind, string name)
     {
     }
+
+    public void StartResync()
+    {
+    }
 }

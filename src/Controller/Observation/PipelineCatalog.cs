@@ -57,6 +57,9 @@ public sealed class PipelineCatalog : IDisposable
 
     public void Invalidate(string name) => _reads.TryRemove(name, out _);
 
+    /// <summary>The next look-up takes a new ListPipelines snapshot.</summary>
+    public void ExpireSnapshot() => _snapshot = null;
+
     public void Dispose() => _refreshing.Dispose();
 
     private LivePipeline? Forget(string name)

@@ -17,10 +17,9 @@ public sealed class PipelineController : IAsyncDisposable
 {
     public const string ControllerName = "pipelines";
 
-    private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger _logger;
     private readonly IAsyncDisposable? _ownedReader;
-    private Task _informerRun = Task.CompletedTask;
+    private readonly ReconcilerHostedService<PulumiPipeline> _host;
     private bool _started;
 
     public PipelineController(
@@ -33,7 +32,8 @@ public sealed class PipelineController : IAsyncDisposable
         TimeProvider time,
         ILoggerFactory loggers,
         PipelineMetrics? metrics = null,
-        RuntimeMetrics? runtimeMetrics = null)
+        RuntimeMetrics? runtimeMetrics = null,
+        LeaseCoordinator? leases = null)
     {
         Options = options;
         Metrics = metrics ?? PipelineMetrics.Default;
@@ -82,8 +82,13 @@ public sealed class PipelineController : IAsyncDisposable
                 Queue: new WorkQueueOptions(ControllerName, BaseDelay: options.RetryBaseDelay)),
             time,
             loggers.CreateLogger<Controller<PulumiPipeline>>(),
-            runtimeMetrics);
+            runtimeMetrics,
+            leases);
+        _host = new ReconcilerHostedService<PulumiPipeline>(Informer, Controller, leases, loggers.CreateLogger<ReconcilerHostedService<PulumiPipeline>>());
     }
+
+    /// <summary>Informer synced (and leases held, with a coordinator): what <c>/readyz</c> asks.</summary>
+    public IReadinessCheck Readiness => _host;
 
     public PipelineControllerOptions Options { get; }
 
@@ -103,8 +108,7 @@ public sealed class PipelineController : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _started = true;
-        _informerRun = Task.Run(() => Informer.RunAsync(_stopping.Token), CancellationToken.None);
-        Controller.Start();
+        await _host.StartAsync(cancellationToken);
         await Informer.WaitForSyncAsync(cancellationToken);
         _logger.LogInformation("Pipeline controller started: {Workers} workers, engine {Engine}, resync every {Resync}",
             Options.Workers, Engine.Name, Options.ResyncPeriod);
@@ -113,6 +117,7 @@ public sealed class PipelineController : IAsyncDisposable
     /// <summary>Enqueues every cached spec, as a periodic resync does.</summary>
     public int ResyncNow()
     {
+        Reader.StartResync();
         var keys = Informer.Keys();
         foreach (var key in keys)
         {
@@ -121,7 +126,7 @@ public sealed class PipelineController : IAsyncDisposable
         return keys.Count;
     }
 
-    /// <summary>Stops taking work, lets in-flight reconciles finish (within the controller's shutdown timeout), stops the informer.</summary>
+    /// <summary>Stops taking work, lets in-flight reconciles finish (within the shutdown timeout), stops the informer, releases leases.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (!_started)
@@ -129,26 +134,18 @@ public sealed class PipelineController : IAsyncDisposable
             return;
         }
         _started = false;
-        await Controller.StopAsync(cancellationToken);
-        await _stopping.CancelAsync();
-        try
-        {
-            await _informerRun;
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await _host.StopAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None);
+        await _host.DisposeAsync();
         Controller.Dispose();
         Informer.Dispose();
         if (_ownedReader is not null)
         {
             await _ownedReader.DisposeAsync();
         }
-        _stopping.Dispose();
     }
 }

@@ -28,6 +28,7 @@ public sealed class PipelineReconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
+        document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
         var previous = document.Status ?? new PipelineStatus();
 
@@ -131,6 +132,7 @@ public sealed class PipelineReconciler(
 
     public async Task<ReconcileResult> FinalizeAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
+        document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
         var owner = OwnershipIdentity.Of(document);
         var nothing = new DesiredState { SpecName = name };
@@ -159,6 +161,7 @@ public sealed class PipelineReconciler(
         }
         if (retain)
         {
+            statusWriter.Forget(name);
             return ReconcileResult.Done;
         }
 
@@ -167,6 +170,7 @@ public sealed class PipelineReconciler(
         var remaining = Planner.Plan(nothing, after, owner, adopt: false).Steps;
         if (remaining.Count == 0)
         {
+            statusWriter.Forget(name);
             return ReconcileResult.Done;
         }
         var waiting = Compose(document, StatusPhases.Deleting, StatusReasons.Deleting,

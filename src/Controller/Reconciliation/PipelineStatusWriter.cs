@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
@@ -14,6 +15,31 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
 {
     private readonly StatusWriter<PulumiPipeline, PipelineStatus> _writer = new SpecStoreObjectSource(store).StatusWriter();
 
+    // The resourceVersion each of our status writes produced, to tell when the informer's copy predates it.
+    private readonly ConcurrentDictionary<string, string> _written = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The document to reconcile: the informer's copy, unless it predates our own last status write (the watch has
+    /// not delivered it yet), in which case the store's. Decisions such as "is this drift" need the status we wrote.
+    /// </summary>
+    public async Task<PulumiPipeline> LatestAsync(PulumiPipeline cached, CancellationToken cancellationToken)
+    {
+        if (!_written.TryGetValue(cached.Metadata.Name, out var version) || version == cached.Metadata.ResourceVersion)
+        {
+            return cached;
+        }
+        var latest = await store.GetAsync(cached.Metadata.Name, cancellationToken);
+        if (latest is null)
+        {
+            return cached;
+        }
+        _written.TryRemove(KeyValuePair.Create(cached.Metadata.Name, version));
+        return latest;
+    }
+
+    /// <summary>Forgets a document that is gone.</summary>
+    public void Forget(string name) => _written.TryRemove(name, out _);
+
     /// <summary>Writes <paramref name="next"/> (composed with the previous <c>nextResyncTime</c>); returns the document as stored.</summary>
     public async Task<PulumiPipeline> WriteAsync(PulumiPipeline current, PipelineStatus next, CancellationToken cancellationToken)
     {
@@ -25,9 +51,7 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
         next = next with { NextResyncTime = time.GetUtcNow() + resyncPeriod };
         try
         {
-            var written = await _writer.WriteAsync(current, next, cancellationToken);
-            metrics.StatusWrites.Add(1);
-            return written;
+            return Remember(await _writer.WriteAsync(current, next, cancellationToken));
         }
         catch (StoreConflictException)
         {
@@ -43,13 +67,21 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
                 metrics.StatusWritesSkipped.Add(1);
                 return latest;
             }
-            var written = await _writer.WriteAsync(latest, next, cancellationToken);
-            metrics.StatusWrites.Add(1);
-            return written;
+            return Remember(await _writer.WriteAsync(latest, next, cancellationToken));
         }
         catch (StoreNotFoundException)
         {
             return current;
         }
+    }
+
+    private PulumiPipeline Remember(PulumiPipeline written)
+    {
+        metrics.StatusWrites.Add(1);
+        if (written.Metadata.ResourceVersion is { } version)
+        {
+            _written[written.Metadata.Name] = version;
+        }
+        return written;
     }
 }

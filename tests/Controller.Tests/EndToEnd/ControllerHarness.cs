@@ -33,6 +33,9 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     public EmbeddedCloud Cloud { get; }
 
+    /// <summary>The <c>--store</c> argument that opens this harness's SQLite store from another process.</summary>
+    public string StoreArgument => $"sqlite:{Path.Combine(_directory ?? throw new InvalidOperationException("not a SQLite harness"), "specs.db")}";
+
     public ISpecStore Store { get; }
 
     public PipelineControllerOptions Options { get; }
@@ -55,7 +58,7 @@ public sealed class ControllerHarness : IAsyncDisposable
         }
         else
         {
-            var table = await dynalite!.NewTableAsync("e2e");
+            var table = await dynalite!.NewTableAsync("pipelines-e2e");
             store = new DynamoDbSpecStore(dynalite.CreateClient(), table, streams: null, TimeProvider.System, ownsClient: true);
         }
         var harness = new ControllerHarness(cloud, store, directory, options ?? new PipelineControllerOptions
@@ -141,6 +144,13 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     public static Condition Condition(PulumiPipeline document, string type) =>
         Conditions.Find(document.Status!.Conditions, type) ?? throw new InvalidOperationException($"no {type} condition");
+
+    /// <summary>Every document's resourceVersion: any write, status included, changes one.</summary>
+    public async Task<IReadOnlyList<string>> ResourceVersionsAsync()
+    {
+        var page = await Store.ListAsync(new ListOptions(), CancellationToken.None);
+        return page.Items.Select(d => $"{d.Metadata.Name}@{d.Metadata.ResourceVersion}").Order(StringComparer.Ordinal).ToList();
+    }
 
     /// <summary>Waits until the controller's queue is empty and no worker holds a key.</summary>
     public async Task WaitForIdleAsync()

@@ -1,0 +1,158 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Reconciler.Controller.Aws;
+using Reconciler.Controller.Reconciliation;
+using Reconciler.Controller.Runtime;
+using Reconciler.Controller.Store;
+using Reconciler.Controller.Telemetry;
+using Reconciler.Controller.Web;
+
+namespace Reconciler.Controller.Cli;
+
+/// <summary><c>reconciler run</c>: the controller, until SIGTERM or Ctrl-C (the ECS service's command).</summary>
+public static class RunCommand
+{
+    public const string WorkersVariable = "RECONCILER_WORKERS";
+    public const string ResyncVariable = "RECONCILER_RESYNC_PERIOD";
+    public const string EngineVariable = "RECONCILER_ENGINE";
+    public const string HealthPortVariable = "RECONCILER_HEALTH_PORT";
+    public const string HealthBindVariable = "RECONCILER_HEALTH_BIND";
+    public const string ShardsVariable = "RECONCILER_SHARDS";
+    public const string SelectorVariable = "RECONCILER_SELECTOR";
+    public const string SkipTokenCheckVariable = "RECONCILER_SKIP_TOKEN_CHECK";
+    public const string LogLevelVariable = "RECONCILER_LOG_LEVEL";
+
+    public static Command Create()
+    {
+        var store = new StoreOptions();
+        var aws = new AwsOptions();
+        var workers = new Option<int?>("--workers") { Description = $"Specs reconciled at once (default 16). Env: {WorkersVariable}." };
+        var resync = new Option<string?>("--resync-period") { Description = $"How often every spec is checked for drift, e.g. 5m (default). Env: {ResyncVariable}." };
+        var engine = new Option<string?>("--engine") { Description = $"Converge engine: direct (default). Env: {EngineVariable}." };
+        var healthPort = new Option<int?>("--health-port") { Description = $"Port of /healthz, /readyz and /metrics (default 8081; 0 picks a free one). Env: {HealthPortVariable}." };
+        var healthBind = new Option<string?>("--health-bind") { Description = $"Address the health port binds (default 127.0.0.1; 0.0.0.0 on ECS). Env: {HealthBindVariable}." };
+        var shards = new Option<int?>("--shards") { Description = $"Shards the specs are split into between replicas by leases in the store (default 16; 0 runs alone, without leases). Env: {ShardsVariable}." };
+        var selector = new Option<string?>("--selector", "-l") { Description = $"Only reconcile specs whose labels match, e.g. team=web. Env: {SelectorVariable}." };
+        var skipTokenCheck = new Option<bool?>("--skip-token-check") { Description = $"Do not check that the Pulumi token parameter exists (for endpoints without SSM). Env: {SkipTokenCheckVariable}." };
+        var logLevel = new Option<string?>("--log-level") { Description = $"Trace, Debug, Information (default), Warning or Error. Env: {LogLevelVariable}." };
+        var command = new Command("run",
+            "Run the controller: watch the spec store, converge every spec's AWS resources, write status, correct drift. " +
+            "Stops on SIGTERM or Ctrl-C after in-flight reconciles finish (30 s at most). " + ExitCodes.HelpText)
+        {
+            workers, resync, engine, healthPort, healthBind, shards, selector, skipTokenCheck, logLevel,
+        };
+        store.AddTo(command);
+        aws.AddTo(command);
+        command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            RunSettings settings;
+            try
+            {
+                settings = new RunSettings(
+                    new PipelineControllerOptions
+                    {
+                        Workers = Settings.Get(parse, workers, WorkersVariable, Settings.ParseInt, 16),
+                        ResyncPeriod = Settings.ParseDuration(Settings.GetText(parse, resync, ResyncVariable, "5m")!),
+                        Engine = Settings.GetText(parse, engine, EngineVariable, "direct")!,
+                        SkipTokenCheck = Settings.Get(parse, skipTokenCheck, SkipTokenCheckVariable, Settings.ParseBool, false),
+                    },
+                    Settings.Get(parse, healthPort, HealthPortVariable, Settings.ParseInt, 8081),
+                    Settings.GetText(parse, healthBind, HealthBindVariable, "127.0.0.1")!,
+                    Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, 16),
+                    Settings.GetText(parse, selector, SelectorVariable, null),
+                    Enum.Parse<LogLevel>(Settings.GetText(parse, logLevel, LogLevelVariable, "Information")!, ignoreCase: true));
+                if (settings.Controller.Workers < 1 || settings.Shards < 0 || settings.Controller.ResyncPeriod <= TimeSpan.Zero)
+                {
+                    throw new FormatException("workers must be at least 1, shards at least 0 and the resync period positive");
+                }
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            AwsClientOptions awsOptions;
+            try
+            {
+                awsOptions = aws.Resolve(parse);
+            }
+            catch (FormatException e)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            return await store.RunAsync(parse, (specs, location) => RunAsync(specs, location, awsOptions, settings, parse, cancellationToken), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ISpecStore specs, StoreLocation location, AwsClientOptions awsOptions, RunSettings settings, ParseResult parse, CancellationToken cancellationToken)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        using var loggers = LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(settings.LogLevel)
+            .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; }));
+        var logger = loggers.CreateLogger("reconciler.run");
+        AwsClients clients;
+        try
+        {
+            clients = new AwsClients(awsOptions, loggers);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        using (clients)
+        {
+            using var http = new HttpClient();
+            var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);
+            await using var controller = new PipelineController(
+                specs,
+                new SpecStoreObjectSource(specs, settings.Selector),
+                clients.CodeBuild,
+                clients.CodePipeline,
+                clients.Ssm,
+                settings.Controller,
+                TimeProvider.System,
+                loggers,
+                leases: leases);
+            await using var health = await HealthServer.StartAsync(
+                new HealthServerOptions(settings.HealthPort, settings.HealthBind, [PipelineMetrics.MeterName, AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName]),
+                [controller.Readiness],
+                loggers,
+                cancellationToken);
+            await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
+                $"resync every {settings.Controller.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {health.Address}");
+            try
+            {
+                await controller.StartAsync(cancellationToken);
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // SIGTERM or Ctrl-C: stop taking work, let in-flight reconciles finish, release leases.
+            }
+            logger.LogInformation("Stopping");
+            await controller.StopAsync(CancellationToken.None);
+            leases?.Dispose();
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<LeaseCoordinator?> LeasesAsync(StoreLocation location, int shards, HttpClient http, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (shards == 0)
+        {
+            return null;
+        }
+        ILeaseStore store = location.Kind == StoreKind.Sqlite
+            ? await SqliteLeaseStore.OpenAsync(location.Target, cancellationToken)
+            : new DynamoDbLeaseStore(location.CreateDynamoDbClient(), location.DynamoDbOptions.LeaseTableName);
+        var identity = await ReplicaIdentity.ResolveAsync(http, cancellationToken: cancellationToken);
+        return new LeaseCoordinator(store, identity, new LeaseOptions(shards), TimeProvider.System, loggers.CreateLogger<LeaseCoordinator>());
+    }
+
+    private sealed record RunSettings(PipelineControllerOptions Controller, int HealthPort, string HealthBind, int Shards, string? Selector, LogLevel LogLevel);
+}

@@ -1,0 +1,67 @@
+using Reconciler.Controller.Reconciliation;
+using Reconciler.Controller.Store;
+using Reconciler.LocalCloud.Faults;
+using static Reconciler.Controller.Tests.EndToEnd.ControllerHarness;
+
+namespace Reconciler.Controller.Tests.EndToEnd;
+
+/// <summary>Convergence when the cloud throttles and when the controller itself is cut off mid-apply.</summary>
+public sealed class ResilienceTests
+{
+    [Fact]
+    public async Task Under_thirty_percent_injected_throttling_every_spec_converges()
+    {
+        await using var harness = await ControllerHarness.StartAsync(StoreKind.Sqlite, faults: FaultSettings.Everywhere(throttleRatio: 0.3, seed: 7));
+        var names = Enumerable.Range(1, 6).Select(i => $"app{i}").ToList();
+        foreach (var name in names)
+        {
+            await harness.CreateAsync(Named(Sample(name == "app6" ? "payments-pipeline.json" : "website.json"), name));
+        }
+
+        foreach (var name in names)
+        {
+            await harness.WaitForReadyAsync(name);
+        }
+
+        var counters = harness.Cloud.Server.Counters.Snapshot();
+        Assert.True(counters.Values.Sum(c => c.Throttled) > 0, "no request was throttled");
+        Assert.Equal(5 * 3 + 3, harness.Cloud.Server.State.ProjectNames.Count);
+        Assert.Single(harness.Cloud.Server.State.PipelineNames);
+    }
+
+    [Fact]
+    public async Task A_controller_cancelled_mid_apply_and_started_again_converges_with_no_duplicate_and_no_orphan()
+    {
+        // Webhook creation is slow, so the stop lands after the projects exist and before status says so.
+        var slowWebhooks = new FaultSettings([new FaultRule("CodeBuild.CreateWebhook", LatencyMs: 1500)]);
+        await using var harness = await ControllerHarness.StartAsync(StoreKind.Sqlite, faults: slowWebhooks, options: new PipelineControllerOptions
+        {
+            Workers = 2,
+            ResyncPeriod = TimeSpan.FromMinutes(30),
+            BatchWindow = TimeSpan.FromMilliseconds(5),
+            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
+            ShutdownTimeout = TimeSpan.Zero,
+        });
+        await harness.CreateAsync(Named(Sample("website.json"), "cut"));
+        await harness.WaitForAsync("cut", d => d.Status?.Phase == StatusPhases.Reconciling, "applying");
+        await WaitUntilAsync(() => harness.Cloud.Server.Counters["CodeBuild.CreateWebhook"].Requests > 0);
+
+        await harness.RestartAsync();
+        harness.Cloud.Server.SetFaults(FaultSettings.None);
+        var ready = await harness.WaitForReadyAsync("cut");
+
+        Assert.Equal(["cut-preview", "cut-production", "cut-staging"], harness.Cloud.Server.State.ProjectNames.Order(StringComparer.Ordinal));
+        Assert.All(harness.Cloud.Server.State.ProjectNames, p => Assert.NotNull(harness.Cloud.Server.State.GetProject(p)!["webhook"]));
+        Assert.Equal(6, ready.Status!.Resources.Count);
+        Assert.Equal(3, harness.Cloud.Server.Counters["CodeBuild.CreateProject"].Succeeded);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), timeout.Token);
+        }
+    }
+}
