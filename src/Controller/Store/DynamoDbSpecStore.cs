@@ -86,7 +86,9 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
         var selector = LabelSelector.Parse(options.LabelSelector);
         var continuation = ListContinuation.Decode(options.ContinueToken);
         var source = await WatchSourceAsync();
-        var version = continuation?.Version ?? (source.StreamArn is null ? Bookmarks.StartList() : DynamoDbStreamWatch.ListVersion(_clock.GetUtcNow()));
+        var version = continuation?.Version ?? (source.StreamArn is null
+            ? Bookmarks.StartList(await ScanHeadsAsync(cancellationToken))
+            : DynamoDbStreamWatch.ListVersion(_clock.GetUtcNow()));
         var startKey = continuation is null ? null : DynamoDbItemCodec.Key(continuation.After);
         var items = new List<PulumiPipeline>();
         string? after = null;
