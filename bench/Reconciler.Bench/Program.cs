@@ -4,6 +4,8 @@ using Reconciler.Bench;
 var scenarios = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["store"] = StoreScenario.RunAsync,
+    ["runtime"] = RuntimeScenario.RunAsync,
+    ["wire"] = WireScenario.RunAsync,
     ["controller"] = ControllerScenario.RunAsync,
 };
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))

@@ -31,7 +31,7 @@ public class DocumentSerializationTests
     public void Omitted_optional_fields_keep_their_documented_defaults()
     {
         // Source-generated deserialization assigns default(T) to omitted init-only properties
-        // (dotnet/runtime#84484); the document's properties are settable so the defaults survive.
+        // (dotnet/runtime#84484); the documents' init accessors put the defaults back.
         var doc = JsonSerializer.Deserialize("""
             { "apiVersion": "reconciler/v1", "kind": "PulumiPipeline", "metadata": { "name": "x" },
               "spec": { "source": { "location": "https://github.com/acme/x.git" },

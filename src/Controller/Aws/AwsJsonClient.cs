@@ -25,7 +25,9 @@ public sealed class AwsJsonClient : IDisposable
     private readonly ILogger logger;
     private readonly ResiliencePipeline pipeline;
     private readonly RateLimiter? limiter;
-    private readonly Lazy<Task<AWSCredentials>> credentials;
+    private readonly AWSCredentials? explicitCredentials;
+    private readonly Lock credentialsLock = new();
+    private Task<AWSCredentials>? defaultCredentials;
     private readonly MediaTypeHeaderValue contentType;
 
     /// <param name="http">Shared and owned by the caller; its own timeout should be infinite (the pipeline times attempts).</param>
@@ -49,10 +51,7 @@ public sealed class AwsJsonClient : IDisposable
         this.timeProvider = timeProvider ?? TimeProvider.System;
         logger = loggerFactory.CreateLogger<AwsJsonClient>();
         (pipeline, limiter) = AwsResiliencePipeline.Create(service, options, telemetry, this.timeProvider, loggerFactory);
-        var explicitCredentials = options.Credentials;
-        credentials = new Lazy<Task<AWSCredentials>>(() => explicitCredentials is not null
-            ? Task.FromResult(explicitCredentials)
-            : DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null!));
+        explicitCredentials = options.Credentials;
         contentType = new MediaTypeHeaderValue(service.ContentType);
         AwsClientLog.ClientCreated(logger, service.Name, Region, Endpoint);
     }
@@ -91,7 +90,15 @@ public sealed class AwsJsonClient : IDisposable
             var outcome = AwsTelemetry.Outcome(exception);
             AwsTelemetry.RecordFailure(activity, exception);
             telemetry.RecordCall(Service, operation, outcome, elapsed);
-            AwsClientLog.CallFailed(logger, Service.Name, operation, elapsed.TotalMilliseconds, outcome, AwsTelemetry.ErrorType(exception), (exception as AwsApiException)?.RequestId);
+            var requestId = (exception as AwsApiException)?.RequestId;
+            if (AwsTransientErrors.IsRetryable(exception) || exception is Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                AwsClientLog.CallFailed(logger, Service.Name, operation, elapsed.TotalMilliseconds, outcome, AwsTelemetry.ErrorType(exception), requestId);
+            }
+            else
+            {
+                AwsClientLog.CallRejected(logger, Service.Name, operation, elapsed.TotalMilliseconds, outcome, AwsTelemetry.ErrorType(exception), requestId);
+            }
             throw;
         }
         finally
@@ -103,7 +110,7 @@ public sealed class AwsJsonClient : IDisposable
     private async ValueTask<(TResponse Response, string? RequestId)> SendOnceAsync<TResponse>(
         string operation, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
-        var identity = await credentials.Value.ConfigureAwait(false);
+        var identity = explicitCredentials ?? await DefaultCredentials().ConfigureAwait(false);
         var keys = await identity.GetCredentialsAsync().ConfigureAwait(false);
 
         using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(body) };
@@ -128,6 +135,19 @@ public sealed class AwsJsonClient : IDisposable
             // The position and path are safe to report; the body is not echoed.
             throw new AwsServiceErrorException(Service.Name, operation, "MalformedResponse",
                 $"the response is not the expected JSON ({exception.Path}, line {exception.LineNumber}, byte {exception.BytePositionInLine})", requestId, (int)response.StatusCode);
+        }
+    }
+
+    // The default chain is resolved once; a failed resolution (no credentials yet) is tried again on the next call.
+    private Task<AWSCredentials> DefaultCredentials()
+    {
+        lock (credentialsLock)
+        {
+            if (defaultCredentials is null || defaultCredentials.IsFaulted || defaultCredentials.IsCanceled)
+            {
+                defaultCredentials = DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null!);
+            }
+            return defaultCredentials;
         }
     }
 

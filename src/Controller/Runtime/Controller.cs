@@ -340,5 +340,5 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
 
     /// <summary>The .NET analogue of a Go runtime panic: an exception that signals a bug rather than a failed call.</summary>
     internal static bool IsPanic(Exception ex) => ex is NullReferenceException or InvalidCastException or IndexOutOfRangeException
-        or ArgumentException or KeyNotFoundException or NotImplementedException or DivideByZeroException or StackOverflowException;
+        or ArgumentException or KeyNotFoundException or NotImplementedException or DivideByZeroException;
 }

@@ -45,11 +45,13 @@ public sealed class DynamoDbLeaseStore(IAmazonDynamoDB client, string tableName)
         };
         if (expectedVersion == 0)
         {
-            request.ConditionExpression = "attribute_not_exists(shard)";
+            request.ConditionExpression = "attribute_not_exists(#shard)";
+            request.ExpressionAttributeNames = new Dictionary<string, string> { ["#shard"] = Key };
         }
         else
         {
-            request.ConditionExpression = "version = :expected";
+            request.ConditionExpression = "#version = :expected";
+            request.ExpressionAttributeNames = new Dictionary<string, string> { ["#version"] = "version" };
             request.ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":expected"] = new() { N = expectedVersion.ToString(CultureInfo.InvariantCulture) } };
         }
         try
@@ -69,7 +71,9 @@ public sealed class DynamoDbLeaseStore(IAmazonDynamoDB client, string tableName)
         {
             TableName = tableName,
             Key = new Dictionary<string, AttributeValue> { [Key] = new() { S = name } },
-            ConditionExpression = "version = :expected",
+            // SHARD and VERSION are DynamoDB reserved words: refer to them through names.
+            ConditionExpression = "#version = :expected",
+            ExpressionAttributeNames = new Dictionary<string, string> { ["#version"] = "version" },
             ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":expected"] = new() { N = expectedVersion.ToString(CultureInfo.InvariantCulture) } },
         };
         try

@@ -59,7 +59,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         }
     }
 
-    /// <summary>True when the last heartbeat is younger than a lease: this replica is a live member.</summary>
+    /// <summary>True when the last complete round (heartbeat included) is younger than a lease: a live member with its share.</summary>
     public bool IsActive
     {
         get
@@ -154,10 +154,18 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             return false;
         }
         var byName = rows.ToDictionary(r => r.Name, StringComparer.Ordinal);
-        var settled = await HeartbeatAsync(byName, cancellationToken);
-        settled &= await RenewAsync(byName, cancellationToken);
+        var beat = await HeartbeatAsync(byName, cancellationToken);
+        var settled = await RenewAsync(byName, cancellationToken);
         settled &= await BalanceAsync(byName, cancellationToken);
-        return settled;
+        if (beat)
+        {
+            // Active (and so ready) only after a whole round: the heartbeat, then our share taken.
+            lock (gate)
+            {
+                lastHeartbeat = time.GetUtcNow();
+            }
+        }
+        return beat && settled;
     }
 
     /// <summary>Stops all work, releases every lease and removes the membership row, so others take over at once.</summary>
@@ -208,10 +216,6 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             if (await WithTimeout(ct => store.TryWriteAsync(next, current?.Version ?? 0, ct), cancellationToken))
             {
                 rows[MemberName] = next;
-                lock (gate)
-                {
-                    lastHeartbeat = now;
-                }
                 return true;
             }
         }
@@ -291,7 +295,8 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             }
             var name = ShardName(shard);
             rows.TryGetValue(name, out var row);
-            if (row is not null && row.IsHeldAt(now))
+            // Free, expired, or still ours in the table after we dropped it locally (a failed renewal): take it.
+            if (row is not null && row.IsHeldAt(now) && row.Holder != Identity)
             {
                 continue;
             }
@@ -311,7 +316,16 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             wanted--;
             Acquire(shard, lease);
         }
-        return wanted == 0;
+        if (wanted == 0)
+        {
+            return true;
+        }
+        // Short of our share: come back soon only if someone holds more than theirs (a hand-back is due);
+        // otherwise the split is as fair as it gets (16 shards over 3 replicas is 6, 6, 4).
+        return !rows.Values
+            .Where(r => r.Name.StartsWith("shard-", StringComparison.Ordinal) && r.IsHeldAt(now) && r.Holder != Identity)
+            .GroupBy(r => r.Holder, StringComparer.Ordinal)
+            .Any(g => g.Count() > share);
     }
 
     private void Acquire(int shard, Lease lease)

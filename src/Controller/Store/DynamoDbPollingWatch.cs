@@ -4,9 +4,10 @@ using Reconciler.Model.Documents;
 namespace Reconciler.Controller.Store;
 
 /// <summary>
-/// Watch by polling: consistent paged scans of the table, diffed by resourceVersion against the last snapshot.
-/// Used where the table has no stream or the endpoint no Streams API. Changes between two polls coalesce into
-/// one event per key (never out of order); a deleted-and-recreated key shows as Deleted then Added.
+/// Watch by polling, where the table has no stream or the endpoint no Streams API: each poll scans only name,
+/// resourceVersion and uid of every item (consistent, paged), reads in full just the items that changed, and
+/// diffs against the last snapshot. Changes between two polls coalesce into one event per key (never out of
+/// order); a deleted-and-recreated key shows as Deleted then Added.
 /// </summary>
 internal sealed class DynamoDbPollingWatch(DynamoDbSpecStore store, TimeProvider clock, TimeSpan interval)
 {
@@ -28,8 +29,7 @@ internal sealed class DynamoDbPollingWatch(DynamoDbSpecStore store, TimeProvider
         }
         while (true)
         {
-            var current = await store.ScanAllAsync(cancellationToken);
-            var changes = Diff(baseline, current);
+            var (current, changes) = await PollAsync(baseline, cancellationToken);
             if (changes.Count > 0)
             {
                 var next = store.Bookmarks.Register(current);
@@ -46,13 +46,33 @@ internal sealed class DynamoDbPollingWatch(DynamoDbSpecStore store, TimeProvider
         }
     }
 
-    private static List<WatchEvent> Diff(Dictionary<string, PulumiPipeline> before, Dictionary<string, PulumiPipeline> after)
+    private async Task<(Dictionary<string, PulumiPipeline> Current, List<WatchEvent> Changes)> PollAsync(
+        Dictionary<string, PulumiPipeline> baseline, CancellationToken cancellationToken)
     {
+        var heads = await store.ScanHeadsAsync(cancellationToken);
+        var changed = heads
+            .Where(head => !baseline.TryGetValue(head.Key, out var known)
+                || known.Metadata.ResourceVersion != head.Value.ResourceVersion
+                || known.Metadata.Uid != head.Value.Uid)
+            .Select(head => head.Key)
+            .ToHashSet(StringComparer.Ordinal);
+        var fetched = changed.Count == 0 ? [] : await store.FetchAsync(changed, cancellationToken);
+        var current = new Dictionary<string, PulumiPipeline>(StringComparer.Ordinal);
         var changes = new List<WatchEvent>();
-        foreach (var name in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
+        foreach (var name in baseline.Keys.Union(heads.Keys).Order(StringComparer.Ordinal))
         {
-            var had = before.TryGetValue(name, out var old);
-            var has = after.TryGetValue(name, out var now);
+            var had = baseline.TryGetValue(name, out var old);
+            PulumiPipeline? now = null;
+            if (heads.ContainsKey(name))
+            {
+                // Unchanged items keep the document already known; changed ones were just read (absent if malformed or gone).
+                now = changed.Contains(name) ? fetched.GetValueOrDefault(name) : old;
+            }
+            var has = now is not null;
+            if (has)
+            {
+                current[name] = now!;
+            }
             if (had && !has)
             {
                 changes.Add(new WatchEvent(WatchEventType.Deleted, old!, null));
@@ -61,16 +81,16 @@ internal sealed class DynamoDbPollingWatch(DynamoDbSpecStore store, TimeProvider
             {
                 changes.Add(new WatchEvent(WatchEventType.Added, now!, null));
             }
-            else if (old!.Metadata.Uid != now!.Metadata.Uid)
+            else if (had && has && old!.Metadata.Uid != now!.Metadata.Uid)
             {
                 changes.Add(new WatchEvent(WatchEventType.Deleted, old, null));
                 changes.Add(new WatchEvent(WatchEventType.Added, now, null));
             }
-            else if (old.Metadata.ResourceVersion != now.Metadata.ResourceVersion)
+            else if (had && has && old!.Metadata.ResourceVersion != now!.Metadata.ResourceVersion)
             {
                 changes.Add(new WatchEvent(WatchEventType.Modified, now, null));
             }
         }
-        return changes;
+        return (current, changes);
     }
 }

@@ -185,6 +185,71 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
         return documents;
     }
 
+    /// <summary>
+    /// Name, resourceVersion and uid of every item, by consistent paged scans that project only those: what a
+    /// poll needs to see what changed without reading whole documents.
+    /// </summary>
+    internal async Task<Dictionary<string, ItemHead>> ScanHeadsAsync(CancellationToken cancellationToken)
+    {
+        var heads = new Dictionary<string, ItemHead>(StringComparer.Ordinal);
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var response = await _client.ScanAsync(new ScanRequest
+            {
+                TableName = _options.TableName,
+                ConsistentRead = true,
+                ExclusiveStartKey = startKey,
+                ProjectionExpression = "#name, #rv, #meta.#uid",
+                ExpressionAttributeNames = new Dictionary<string, string>
+                {
+                    ["#name"] = DynamoDbItemCodec.KeyAttribute,
+                    ["#rv"] = DynamoDbItemCodec.VersionAttribute,
+                    ["#meta"] = "metadata",
+                    ["#uid"] = "uid",
+                },
+            }, cancellationToken);
+            foreach (var item in response.Items ?? [])
+            {
+                if (item.TryGetValue(DynamoDbItemCodec.KeyAttribute, out var key) && key.S is { } name)
+                {
+                    var rv = item.TryGetValue(DynamoDbItemCodec.VersionAttribute, out var version) ? version.N ?? version.S : null;
+                    var uid = item.TryGetValue("metadata", out var meta) && meta.IsMSet && meta.M is not null && meta.M.TryGetValue("uid", out var id) ? id.S : null;
+                    heads[name] = new ItemHead(rv, uid);
+                }
+            }
+            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (startKey is not null);
+        return heads;
+    }
+
+    /// <summary>The readable documents among <paramref name="names"/> (consistent batch reads); missing and malformed ones are left out.</summary>
+    internal async Task<Dictionary<string, PulumiPipeline>> FetchAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        var documents = new Dictionary<string, PulumiPipeline>(StringComparer.Ordinal);
+        foreach (var chunk in names.Chunk(100))
+        {
+            var pending = new Dictionary<string, KeysAndAttributes>
+            {
+                [_options.TableName] = new() { ConsistentRead = true, Keys = chunk.Select(DynamoDbItemCodec.Key).ToList() },
+            };
+            while (pending.Count > 0)
+            {
+                var response = await _client.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = pending }, cancellationToken);
+                foreach (var item in response.Responses?.GetValueOrDefault(_options.TableName) ?? [])
+                {
+                    if (TryRead(item) is { } document)
+                    {
+                        documents[document.Metadata.Name] = document;
+                    }
+                }
+                pending = response.UnprocessedKeys is { Count: > 0 } unprocessed ? unprocessed : [];
+            }
+        }
+        return documents;
+    }
+
     /// <summary>Reads an item; a malformed one is reported once per (name, version) and skipped (null).</summary>
     internal PulumiPipeline? TryRead(IReadOnlyDictionary<string, AttributeValue> item)
     {

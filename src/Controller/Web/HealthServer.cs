@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using Reconciler.Controller.Aws;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Telemetry;
 
@@ -35,6 +36,8 @@ public sealed class HealthServer : IAsyncDisposable
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(RuntimeMetrics.MeterName);
+            // The AWS clients' meter and Polly's, whose resilience events (retries, breaker) they report.
+            metrics.AddAwsClientInstrumentation();
             foreach (var meter in options.Meters ?? [])
             {
                 metrics.AddMeter(meter);

@@ -8,4 +8,7 @@ public static class OwnershipTags
     public const string Spec = "reconciler.io/spec";
     public const string Uid = "reconciler.io/uid";
     public const string ManagedByValue = "reconciler";
+
+    /// <summary>Every key the controller adds to each resource; they count against AWS's tag limit.</summary>
+    public static readonly IReadOnlyList<string> Keys = [ManagedBy, Spec, Uid];
 }

@@ -47,13 +47,36 @@ internal static class JsonSyntax
         {
             reason = reason[..cut];
         }
-        reason = Clause.From(reason);
+        reason = Clause.From(OneLine(reason));
         if (ex.LineNumber is not { } line)
         {
             return $"invalid JSON: {reason}";
         }
         var column = ColumnOf(text, (int)Math.Min(line, int.MaxValue), ex.BytePositionInLine ?? 0);
         return $"invalid JSON at line {line + 1}, column {column}: {reason}";
+    }
+
+    // The parser's message can quote the offending text, control characters and line breaks included;
+    // an error is one line, so they are shown as escapes.
+    private static string OneLine(string message)
+    {
+        if (!message.Any(char.IsControl))
+        {
+            return message;
+        }
+        var line = new StringBuilder(message.Length + 8);
+        foreach (var c in message)
+        {
+            if (char.IsControl(c))
+            {
+                line.Append(c switch { '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", _ => $"\\u{(int)c:x4}" });
+            }
+            else
+            {
+                line.Append(c);
+            }
+        }
+        return line.ToString();
     }
 
     private static int? LoneSurrogateAt(string text)

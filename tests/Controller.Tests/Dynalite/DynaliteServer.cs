@@ -43,7 +43,9 @@ public sealed class DynaliteServer : IAsyncLifetime
     /// <summary>Creates a fresh spec table (and its lease table) the way <c>reconciler store init</c> does.</summary>
     public async Task<DynamoDbStoreOptions> NewTableAsync(string prefix = "specs")
     {
-        var options = new DynamoDbStoreOptions { TableName = $"{prefix}-{Interlocked.Increment(ref _tables)}-{Guid.NewGuid():N}"[..40], WatchPollInterval = TimeSpan.FromMilliseconds(25) };
+        var name = $"{prefix}-{Interlocked.Increment(ref _tables)}-{Guid.NewGuid():N}";
+        // At most 40 characters, as before; a short prefix gives a shorter name.
+        var options = new DynamoDbStoreOptions { TableName = name[..Math.Min(name.Length, 40)], WatchPollInterval = TimeSpan.FromMilliseconds(25) };
         using var client = CreateClient();
         await DynamoDbTables.EnsureAsync(client, options, TimeProvider.System, CancellationToken.None);
         return options;

@@ -15,8 +15,9 @@ internal sealed class RuntimeHarness : IAsyncDisposable
 
     private readonly string? databasePath;
 
-    private RuntimeHarness(ISpecStore store, string? databasePath, int workers, TimeSpan? resync, TimeSpan? reconcileTimeout, IShardOwnership? shards)
+    private RuntimeHarness(ISpecStore store, string? databasePath, int workers, TimeSpan? resync, TimeSpan? reconcileTimeout, IShardOwnership? shards, FakeTimeProvider? time)
     {
+        Time = time ?? new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z"));
         this.databasePath = databasePath;
         Name = $"test-{Guid.NewGuid():N}"[..16];
         Store = store;
@@ -30,15 +31,15 @@ internal sealed class RuntimeHarness : IAsyncDisposable
     }
 
     /// <summary>A harness on a fresh SQLite store; the store polls its change log on the real clock, the runtime runs on a fake one.</summary>
-    public static async Task<RuntimeHarness> CreateAsync(int workers = 4, TimeSpan? resync = null, TimeSpan? reconcileTimeout = null, IShardOwnership? shards = null)
+    public static async Task<RuntimeHarness> CreateAsync(int workers = 4, TimeSpan? resync = null, TimeSpan? reconcileTimeout = null, IShardOwnership? shards = null, FakeTimeProvider? time = null)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"runtime-{Guid.NewGuid():N}.db");
         var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = path, WatchPollInterval = TimeSpan.FromMilliseconds(5) });
-        return new RuntimeHarness(store, path, workers, resync, reconcileTimeout, shards);
+        return new RuntimeHarness(store, path, workers, resync, reconcileTimeout, shards, time);
     }
 
     public string Name { get; }
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2025-01-01T00:00:00Z"));
+    public FakeTimeProvider Time { get; }
     public ISpecStore Store { get; }
     public SpecStoreObjectSource Source { get; }
     public Informer<PulumiPipeline> Informer { get; }

@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Reconciler.Model.Aws;
 using Reconciler.Model.Aws.ApiModels;
+using Reconciler.Model.Validation.Rules;
 
 namespace Reconciler.Model.Tests.Validation;
 
@@ -19,6 +22,15 @@ public class AwsApiLimitsTests
         Assert.Equal(Sorted(ApiModels.CodeBuild.EnumValues("ComputeType")), Sorted(AwsApiLimits.CodeBuild.ComputeTypes));
         Assert.Equal(Sorted(ApiModels.CodeBuild.EnumValues("EnvironmentType")), Sorted(AwsApiLimits.CodeBuild.EnvironmentTypes));
         Assert.Equal(Sorted(ApiModels.CodeBuild.EnumValues("EnvironmentVariableType")), Sorted(AwsApiLimits.CodeBuild.EnvironmentVariableTypes));
+    }
+
+    [Fact]
+    public void The_timeout_range_is_CreateProjects_BuildTimeOut()
+    {
+        Assert.Empty(ApiModels.CodeBuild.Validate("BuildTimeOut", Number(BuildRules.MinTimeoutMinutes)));
+        Assert.Empty(ApiModels.CodeBuild.Validate("BuildTimeOut", Number(BuildRules.MaxTimeoutMinutes)));
+        Assert.NotEmpty(ApiModels.CodeBuild.Validate("BuildTimeOut", Number(BuildRules.MinTimeoutMinutes - 1)));
+        Assert.NotEmpty(ApiModels.CodeBuild.Validate("BuildTimeOut", Number(BuildRules.MaxTimeoutMinutes + 1)));
     }
 
     [Fact]
@@ -51,6 +63,9 @@ public class AwsApiLimitsTests
         var (min, max) = model.Length(shape);
         return ((int)(min ?? 0), (int)(max ?? long.MaxValue));
     }
+
+    // Parsed like a request body, as the model checker expects values to arrive.
+    private static JsonNode Number(int value) => JsonNode.Parse(value.ToString(CultureInfo.InvariantCulture))!;
 
     private static List<string> Sorted(IEnumerable<string> values) => values.Order(StringComparer.Ordinal).ToList();
 }

@@ -50,6 +50,16 @@ public class DocumentShapeTests
     }
 
     [Fact]
+    public void A_syntax_error_that_quotes_line_breaks_and_control_characters_stays_on_one_line()
+    {
+        // The parser quotes the bad literal, line break and all (found by ValidatorPropertyTests).
+        var error = SingleError("nope\n\u0005x\"", "$", "invalid JSON at line 1, column 2");
+
+        Assert.DoesNotContain('\n', error.ToString());
+        Assert.DoesNotContain('\u0005', error.ToString());
+    }
+
+    [Fact]
     public void Comments_and_trailing_commas_are_syntax_errors()
     {
         SingleError("{ // no\n}", "$", "invalid JSON at line 1, column 3");

@@ -7,7 +7,7 @@ namespace Reconciler.Model.Validation.Rules;
 /// <summary>spec.build: the CodeBuild image, compute and environment types, service role and timeout.</summary>
 internal static partial class BuildRules
 {
-    /// <summary>CodeBuild accepts 5 minutes to 36 hours.</summary>
+    /// <summary>CodeBuild accepts 5 minutes to 36 hours (CreateProject's BuildTimeOut shape).</summary>
     public const int MinTimeoutMinutes = 5;
     public const int MaxTimeoutMinutes = 2160;
 

@@ -42,7 +42,7 @@ internal static partial class NameRules
     {
         const string path = "$.metadata.name";
         var longest = stageNames.Where(s => !string.IsNullOrEmpty(s)).OrderByDescending(s => s.Length).FirstOrDefault();
-        if (longest is not null && ProjectNameFor(name, longest).Length is var length && length > AwsApiLimits.CodeBuild.ProjectNameMaxLength)
+        if (longest is not null && CodeBuildProjectRenderer.ProjectName(name, longest).Length is var length && length > AwsApiLimits.CodeBuild.ProjectNameMaxLength)
         {
             context.Add(path,
                 $"the CodeBuild project name derived for stage {Quoted.Text(longest)} (<name>-<stage>) would be {length} characters; " +
@@ -54,7 +54,4 @@ internal static partial class NameRules
                 $"the CodePipeline pipeline takes this name, and {name.Length} characters exceed CodePipeline's limit of {AwsApiLimits.CodePipeline.PipelineNameMaxLength}");
         }
     }
-
-    // The renderer owns the naming; the rule checks the very name it will use.
-    public static string ProjectNameFor(string name, string stage) => CodeBuildProjectRenderer.ProjectName(name, stage);
 }

@@ -9,8 +9,6 @@ namespace Reconciler.Model.Validation.Rules;
 /// </summary>
 internal static class TagRules
 {
-    public const int OwnershipTagCount = 3;
-
     private const string TagsPath = "$.spec.tags";
     private const string AllowedCharacters = "letters, digits, spaces and _ . : / = + - @";
 
@@ -22,11 +20,11 @@ internal static class TagRules
         {
             return;
         }
-        var allowed = AwsApiLimits.CodeBuild.MaxTags - OwnershipTagCount;
+        var allowed = AwsApiLimits.CodeBuild.MaxTags - OwnershipTags.Keys.Count;
         if (tags.Count > allowed)
         {
             context.Add(TagsPath,
-                $"{tags.Count} tags plus the {OwnershipTagCount} ownership tags the controller adds exceed AWS's limit of {AwsApiLimits.CodeBuild.MaxTags} per resource; set at most {allowed}");
+                $"{tags.Count} tags plus the {OwnershipTags.Keys.Count} ownership tags the controller adds exceed AWS's limit of {AwsApiLimits.CodeBuild.MaxTags} per resource; set at most {allowed}");
         }
         foreach (var (key, value) in tags)
         {
