@@ -168,7 +168,7 @@ internal static class ControllerScenario
     private static async Task WaitIdleAsync(PipelineController controller, CancellationToken cancellationToken)
     {
         var queue = controller.Controller.Queue;
-        while (queue.Count > 0 || queue.Processing().Count > 0)
+        while (queue.Count > 0 || queue.DelayedCount > 0 || queue.Processing().Count > 0)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
         }
