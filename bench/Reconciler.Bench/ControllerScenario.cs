@@ -23,7 +23,7 @@ internal static class ControllerScenario
     {
         var cold = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000;
         var steady = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
-        var workers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 64;
+        var workers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 256;
         var website = Sample("website.json");
         var payments = Sample("payments-pipeline.json");
         // One spec in a hundred has a CodePipeline pipeline; every spec has 3 stages.
@@ -34,7 +34,7 @@ internal static class ControllerScenario
         {
             await using var cloud = await EmbeddedCloud.StartAsync([website.Spec.Pulumi.AccessTokenParameter], cancellationToken: cancellationToken);
             await using var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(work.FullName, "bench.db") }, cancellationToken: cancellationToken);
-            var options = new PipelineControllerOptions { Workers = workers, ResyncPeriod = TimeSpan.FromHours(1), BatchWindow = TimeSpan.FromMilliseconds(20) };
+            var options = new PipelineControllerOptions { Workers = workers, ResyncPeriod = TimeSpan.FromHours(1), BatchWindow = TimeSpan.FromMilliseconds(50) };
             Console.WriteLine($"controller bench: {Environment.ProcessorCount} cores, {workers} workers, SQLite store, LocalCloud in-process over HTTP, direct engine");
             Console.WriteLine();
 
@@ -168,7 +168,7 @@ internal static class ControllerScenario
     private static async Task WaitIdleAsync(PipelineController controller, CancellationToken cancellationToken)
     {
         var queue = controller.Controller.Queue;
-        while (queue.Count > 0 || queue.Processing().Count > 0)
+        while (queue.Count > 0 || queue.DelayedCount > 0 || queue.Processing().Count > 0)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
         }

@@ -94,6 +94,8 @@ public static class RunCommand
             .SetMinimumLevel(settings.LogLevel)
             .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; }));
         var logger = loggers.CreateLogger("reconciler.run");
+        // Spans leave the process only when an OTLP endpoint is configured (the ECS task definition sets one).
+        using var tracing = TraceExport.Start();
         AwsClients clients;
         try
         {

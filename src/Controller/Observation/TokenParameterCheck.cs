@@ -5,22 +5,34 @@ namespace Reconciler.Controller.Observation;
 
 /// <summary>
 /// Whether a spec's Pulumi access-token parameter exists in Parameter Store (metadata only, never the value),
-/// remembered for a while: specs share parameters, and a resync must not cost one SSM call per spec.
+/// remembered for a while: specs share parameters, and a resync must not cost one SSM call per spec. Concurrent
+/// checks of one name share one call.
 /// </summary>
 public sealed class TokenParameterCheck(ISsmClient ssm, TimeProvider time, TimeSpan existsFor, TimeSpan missingFor)
 {
-    private readonly ConcurrentDictionary<string, (bool Exists, long CheckedAt)> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Check> _checks = new(StringComparer.Ordinal);
 
     public async Task<bool> ExistsAsync(string parameterName, CancellationToken cancellationToken)
     {
-        if (_known.TryGetValue(parameterName, out var known)
-            && time.GetElapsedTime(known.CheckedAt) < (known.Exists ? existsFor : missingFor))
+        var check = _checks.GetOrAdd(parameterName, Start);
+        if (check.Answer.IsCompletedSuccessfully
+            && time.GetElapsedTime(check.StartedAt) >= (await check.Answer ? existsFor : missingFor))
         {
-            return known.Exists;
+            check = _checks.AddOrUpdate(parameterName, Start, (name, old) => old == check ? Start(name) : old);
         }
-        var checkedAt = time.GetTimestamp();
-        var exists = await ssm.ParameterExistsAsync(parameterName, cancellationToken);
-        _known[parameterName] = (exists, checkedAt);
-        return exists;
+        try
+        {
+            return await check.Answer.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A failed check is not remembered: the next reconcile asks again.
+            _checks.TryRemove(KeyValuePair.Create(parameterName, check));
+            throw;
+        }
     }
+
+    private Check Start(string name) => new(time.GetTimestamp(), ssm.ParameterExistsAsync(name, CancellationToken.None));
+
+    private sealed record Check(long StartedAt, Task<bool> Answer);
 }

@@ -152,13 +152,13 @@ public sealed class ControllerHarness : IAsyncDisposable
         return page.Items.Select(d => $"{d.Metadata.Name}@{d.Metadata.ResourceVersion}").Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Waits until the controller's queue is empty and no worker holds a key.</summary>
+    /// <summary>Waits until the controller's queue is empty (delayed retries included) and no worker holds a key.</summary>
     public async Task WaitForIdleAsync()
     {
         using var timeout = new CancellationTokenSource(Patience);
         while (!timeout.IsCancellationRequested)
         {
-            if (Controller.Controller.Queue.Count == 0 && Controller.Controller.Queue.Processing().Count == 0)
+            if (Controller.Controller.Queue.Count == 0 && Controller.Controller.Queue.DelayedCount == 0 && Controller.Controller.Queue.Processing().Count == 0)
             {
                 return;
             }
