@@ -82,31 +82,35 @@ public static class RunCommand
                 await error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
-            return await store.RunAsync(parse, (specs, location) => RunAsync(specs, location, awsOptions, settings, parse, cancellationToken), cancellationToken);
+            using var loggers = LoggerFactory.Create(builder => builder
+                .SetMinimumLevel(settings.LogLevel)
+                .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; }));
+            AwsClients clients;
+            try
+            {
+                clients = new AwsClients(awsOptions, loggers);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            using (clients)
+            {
+                // The DynamoDB store watches through Streams with these clients; it falls back to polling by itself.
+                return await store.RunAsync(parse, (specs, location) => RunAsync(specs, location, clients, loggers, settings, parse, cancellationToken),
+                    cancellationToken, clients.DynamoDbStreams);
+            }
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(ISpecStore specs, StoreLocation location, AwsClientOptions awsOptions, RunSettings settings, ParseResult parse, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ISpecStore specs, StoreLocation location, AwsClients clients, ILoggerFactory loggers, RunSettings settings, ParseResult parse, CancellationToken cancellationToken)
     {
         var output = parse.InvocationConfiguration.Output;
-        using var loggers = LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(settings.LogLevel)
-            .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; }));
         var logger = loggers.CreateLogger("reconciler.run");
         // Spans leave the process only when an OTLP endpoint is configured (the ECS task definition sets one).
         using var tracing = TraceExport.Start();
-        AwsClients clients;
-        try
-        {
-            clients = new AwsClients(awsOptions, loggers);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}");
-            return ExitCodes.Usage;
-        }
-        using (clients)
         {
             using var http = new HttpClient();
             var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);

@@ -43,7 +43,8 @@ public sealed class StoreOptions
     /// Opens the selected store, runs <paramref name="body"/>, and turns the errors a store command can meet into
     /// a message on stderr and the documented exit code.
     /// </summary>
-    public async Task<int> RunAsync(ParseResult parse, Func<ISpecStore, StoreLocation, Task<int>> body, CancellationToken cancellationToken)
+    /// <param name="streams">The DynamoDB Streams client a long-running watch reads (the controller); commands that do not watch pass none.</param>
+    public async Task<int> RunAsync(ParseResult parse, Func<ISpecStore, StoreLocation, Task<int>> body, CancellationToken cancellationToken, Aws.IDynamoDbStreamsClient? streams = null)
     {
         var error = parse.InvocationConfiguration.Error;
         StoreLocation location;
@@ -58,7 +59,7 @@ public sealed class StoreOptions
         }
         try
         {
-            var store = await location.OpenAsync(TimeProvider.System, NullLogger.Instance, streams: null, cancellationToken);
+            var store = await location.OpenAsync(TimeProvider.System, NullLogger.Instance, streams, cancellationToken);
             try
             {
                 return await body(store, location);
