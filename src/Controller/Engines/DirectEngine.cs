@@ -22,8 +22,19 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
     {
         var applied = new List<AppliedResource>();
         var errors = new List<ApplyError>();
+        var failedProjects = new HashSet<string>(StringComparer.Ordinal);
         foreach (var step in request.Plan.Steps)
         {
+            // A webhook goes on its project and a pipeline runs the projects: neither may proceed past a failed
+            // project step (above all not onto a project that turned out not to be ours).
+            if (step.Action != StepAction.Delete
+                && ((step.Kind == ResourceKind.CodeBuildWebhook && failedProjects.Contains(step.Name))
+                    || (step.Kind == ResourceKind.CodePipeline && failedProjects.Count > 0)))
+            {
+                errors.Add(new ApplyError(step.Kind, step.Name, step.Action, "DependencyFailed",
+                    $"not attempted: the step of CodeBuildProject/{string.Join(", ", failedProjects)} failed"));
+                continue;
+            }
             try
             {
                 if (await ExecuteAsync(step, request, cancellationToken) is { } done)
@@ -41,6 +52,10 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
                 };
                 logger.LogWarning("{Action} {Kind}/{Name} failed: {Code}: {Message}", step.Action, step.Kind, step.Name, code, ex.Message);
                 errors.Add(new ApplyError(step.Kind, step.Name, step.Action, code, ex.Message));
+                if (step.Kind == ResourceKind.CodeBuildProject)
+                {
+                    failedProjects.Add(step.Name);
+                }
             }
         }
         return new ApplyOutcome(

@@ -242,6 +242,34 @@ public abstract class PipelineLifecycleTests(StoreKind kind, DynaliteServer? dyn
             $"steady state called {operation}"));
         Assert.InRange(calls["CodeBuild.BatchGetProjects"].Requests, 2, 4);
     }
+
+    [Fact]
+    public async Task A_spec_whose_token_parameter_is_missing_is_Stalled_and_touches_nothing()
+    {
+        await using var harness = await StartAsync();
+        await harness.CreateAsync(Named(Sample("website.json", d => d with { Spec = d.Spec with { Pulumi = d.Spec.Pulumi with { AccessTokenParameter = "/pulumi/nowhere" } } }), "notoken"));
+
+        var stalled = await harness.WaitForAsync("notoken", d => Conditions.IsTrue(d.Status?.Conditions ?? [], ConditionTypes.Stalled), "Stalled");
+
+        Assert.Equal(StatusReasons.MissingTokenParameter, Condition(stalled, ConditionTypes.Stalled).Reason);
+        Assert.Contains("/pulumi/nowhere", Condition(stalled, ConditionTypes.Stalled).Message, StringComparison.Ordinal);
+        Assert.Empty(harness.Cloud.Server.State.ProjectNames);
+    }
+
+    [Fact]
+    public async Task An_invalid_stored_spec_is_Stalled_with_the_validators_message_and_nothing_is_created()
+    {
+        await using var harness = await StartAsync();
+        await harness.CreateAsync(Named(Sample("website.json", d => d with { Spec = d.Spec with { Build = d.Spec.Build with { TimeoutMinutes = 1 } } }), "broken"));
+
+        var stalled = await harness.WaitForAsync("broken", d => Conditions.IsTrue(d.Status?.Conditions ?? [], ConditionTypes.Stalled), "Stalled");
+
+        var condition = Condition(stalled, ConditionTypes.Stalled);
+        Assert.Equal(StatusReasons.InvalidSpec, condition.Reason);
+        Assert.Contains("timeoutMinutes", condition.Message, StringComparison.Ordinal);
+        Assert.Equal(stalled.Metadata.Generation, stalled.Status!.ObservedGeneration);
+        Assert.Empty(harness.Cloud.Server.State.ProjectNames);
+    }
 }
 
 public sealed class SqlitePipelineLifecycleTests() : PipelineLifecycleTests(StoreKind.Sqlite, null);
