@@ -13,7 +13,8 @@ using Reconciler.Tests.Shared;
 namespace Reconciler.Bench;
 
 /// <summary>
-/// The controller scenario, on the embedded default (SQLite, LocalCloud in-process over HTTP, direct engine):
+/// The controller scenario, on SQLite, the direct engine and LocalCloud over HTTP in a process of its own (so the
+/// peak memory reported is the controller's, not that of the 30,000 projects LocalCloud holds):
 /// cold convergence of 1,000 specs of 3 stages; a steady-state resync of 10,000 specs with no drift; the same
 /// resync with the naive observer (one read per resource), for the ratio of calls and of wall time.
 /// </summary>
@@ -32,17 +33,18 @@ internal static class ControllerScenario
         var work = Directory.CreateTempSubdirectory("reconciler-bench-controller-");
         try
         {
-            await using var cloud = await EmbeddedCloud.StartAsync([website.Spec.Pulumi.AccessTokenParameter], cancellationToken: cancellationToken);
+            await using var cloud = await LocalCloudProcess.StartAsync([website.Spec.Pulumi.AccessTokenParameter], cancellationToken);
+            using var clients = new AwsClients(EmbeddedCloud.ClientOptionsFor(cloud.Endpoint), null, environment: _ => null);
             await using var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(work.FullName, "bench.db") }, cancellationToken: cancellationToken);
             var options = new PipelineControllerOptions { Workers = workers, ResyncPeriod = TimeSpan.FromHours(1), BatchWindow = TimeSpan.FromMilliseconds(50) };
-            Console.WriteLine($"controller bench: {Environment.ProcessorCount} cores, {workers} workers, SQLite store, LocalCloud in-process over HTTP, direct engine");
+            Console.WriteLine($"controller bench: {Environment.ProcessorCount} cores, {workers} workers, SQLite store, LocalCloud in its own process over HTTP, direct engine, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
             Console.WriteLine();
 
             // 1. Cold convergence.
             await CreateAsync(store, Enumerable.Range(0, cold).Select(Spec), cancellationToken);
-            cloud.Server.Counters.Reset();
+            await cloud.ResetCountersAsync(cancellationToken);
             var clock = Stopwatch.StartNew();
-            await using (var controller = NewController(store, cloud, options))
+            await using (var controller = NewController(store, clients, options))
             {
                 await controller.StartAsync(cancellationToken);
                 await WaitReadyAsync(store, cold, cancellationToken);
@@ -52,11 +54,11 @@ internal static class ControllerScenario
             Console.WriteLine($"## cold convergence: {cold:N0} specs × 3 stages ({cold / 100:N0} with a pipeline)");
             Console.WriteLine();
             Console.WriteLine($"every spec Ready in {clock.Elapsed.TotalSeconds:0.00} s; API calls by operation:");
-            PrintCalls(cloud.Server.Counters);
+            PrintCalls(await cloud.RequestsAsync(cancellationToken));
 
             // 2. Steady-state resync of many specs, after they converged.
             await CreateAsync(store, Enumerable.Range(cold, steady - cold).Select(Spec), cancellationToken);
-            await using (var controller = NewController(store, cloud, options))
+            await using (var controller = NewController(store, clients, options))
             {
                 var converge = Stopwatch.StartNew();
                 await controller.StartAsync(cancellationToken);
@@ -68,18 +70,20 @@ internal static class ControllerScenario
                 var batched = await MeasureResyncAsync(store, cloud, controller, () => controller.ResyncNow(), cancellationToken);
                 await controller.StopAsync(cancellationToken);
 
-                await using var naiveController = NewController(store, cloud, options with { NaiveObserver = true });
+                await using var naiveController = NewController(store, clients, options with { NaiveObserver = true });
                 // The naive controller's first list enqueues every spec: the same work as a resync.
                 var naive = await MeasureResyncAsync(store, cloud, naiveController, () => naiveController.StartAsync(cancellationToken).GetAwaiter().GetResult(), cancellationToken);
                 await naiveController.StopAsync(cancellationToken);
 
                 Console.WriteLine($"## steady-state resync of {steady:N0} specs (no drift)");
                 Console.WriteLine();
-                Console.WriteLine("| observer | wall time (s) | API calls | store writes | peak working set (MB) |");
-                Console.WriteLine("|---|---|---|---|---|");
+                Console.WriteLine("| observer | wall time (s) | API calls | store writes | controller RSS at start (MB) | controller peak RSS (MB) | managed heap after (MB) |");
+                Console.WriteLine("|---|---|---|---|---|---|---|");
                 Console.WriteLine(batched.Row("batched (LiveStateReader)"));
                 Console.WriteLine(naive.Row("naive (one read per resource)"));
                 Console.WriteLine();
+                Console.WriteLine($"peak RSS is the controller process's VmHWM during the resync{(batched.PeakSinceReset ? "" : " (since the process started: /proc/self/clear_refs was not writable)")}; " +
+                    $"LocalCloud's own peak, in its process: {cloud.PeakMegabytes():0} MB");
                 Console.WriteLine($"naive / batched: {(double)naive.Calls / batched.Calls:0.0}× the calls, {naive.Seconds / batched.Seconds:0.0}× the wall time");
                 Console.WriteLine();
                 Console.WriteLine("batched resync calls by operation:");
@@ -96,25 +100,29 @@ internal static class ControllerScenario
         }
     }
 
-    private static PipelineController NewController(ISpecStore store, EmbeddedCloud cloud, PipelineControllerOptions options) => new(
-        store, new SpecStoreObjectSource(store), cloud.Clients.CodeBuild, cloud.Clients.CodePipeline, cloud.Clients.Ssm,
+    private static PipelineController NewController(ISpecStore store, AwsClients clients, PipelineControllerOptions options) => new(
+        store, new SpecStoreObjectSource(store), clients.CodeBuild, clients.CodePipeline, clients.Ssm,
         options, TimeProvider.System, NullLoggerFactory.Instance);
 
-    private static async Task<Resync> MeasureResyncAsync(ISpecStore store, EmbeddedCloud cloud, PipelineController controller, Action start, CancellationToken cancellationToken)
+    private static async Task<Resync> MeasureResyncAsync(ISpecStore store, LocalCloudProcess cloud, PipelineController controller, Action start, CancellationToken cancellationToken)
     {
         var before = await VersionsAsync(store, cancellationToken);
         GC.Collect();
-        cloud.Server.Counters.Reset();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        await cloud.ResetCountersAsync(cancellationToken);
+        var sinceReset = PeakMemory.TryReset();
+        var atStart = PeakMemory.ReadCurrentMegabytes(Environment.ProcessId);
         var clock = Stopwatch.StartNew();
         start();
         await WaitIdleAsync(controller, cancellationToken);
         clock.Stop();
         var after = await VersionsAsync(store, cancellationToken);
         var writes = after.Count(kv => before.GetValueOrDefault(kv.Key) != kv.Value);
-        var calls = cloud.Server.Counters.Snapshot();
-        using var process = Process.GetCurrentProcess();
-        return new Resync(clock.Elapsed.TotalSeconds, calls.Values.Sum(c => c.Requests), writes, process.PeakWorkingSet64 / (1024.0 * 1024.0),
-            calls.Select(c => (c.Key, c.Value.Requests)).ToList());
+        var peak = PeakMemory.ReadPeakMegabytes(Environment.ProcessId);
+        var heap = GC.GetGCMemoryInfo().HeapSizeBytes / (1024.0 * 1024.0);
+        var calls = await cloud.RequestsAsync(cancellationToken);
+        return new Resync(clock.Elapsed.TotalSeconds, calls.Values.Sum(), writes, atStart, peak, sinceReset, heap, calls.Select(c => (c.Key, c.Value)).ToList());
     }
 
     private static async Task CreateAsync(ISpecStore store, IEnumerable<PulumiPipeline> documents, CancellationToken cancellationToken)
@@ -174,17 +182,16 @@ internal static class ControllerScenario
         }
     }
 
-    private static void PrintCalls(RequestCounters counters)
+    private static void PrintCalls(IReadOnlyDictionary<string, long> calls)
     {
-        var calls = counters.Snapshot();
         Console.WriteLine();
         Console.WriteLine("| operation | calls |");
         Console.WriteLine("|---|---|");
         foreach (var (operation, count) in calls)
         {
-            Console.WriteLine($"| {operation} | {count.Requests:N0} |");
+            Console.WriteLine($"| {operation} | {count:N0} |");
         }
-        Console.WriteLine($"| total | {calls.Values.Sum(c => c.Requests):N0} |");
+        Console.WriteLine($"| total | {calls.Values.Sum():N0} |");
         Console.WriteLine();
     }
 
@@ -197,8 +204,9 @@ internal static class ControllerScenario
 
     private static PulumiPipeline Named(PulumiPipeline document, string name) => document with { Metadata = document.Metadata with { Name = name } };
 
-    private sealed record Resync(double Seconds, long Calls, int StoreWrites, double PeakMegabytes, IReadOnlyList<(string Operation, long Count)> ByOperation)
+    private sealed record Resync(
+        double Seconds, long Calls, int StoreWrites, double StartMegabytes, double PeakMegabytes, bool PeakSinceReset, double HeapMegabytes, IReadOnlyList<(string Operation, long Count)> ByOperation)
     {
-        public string Row(string label) => $"| {label} | {Seconds:0.00} | {Calls:N0} | {StoreWrites:N0} | {PeakMegabytes:0} |";
+        public string Row(string label) => $"| {label} | {Seconds:0.00} | {Calls:N0} | {StoreWrites:N0} | {StartMegabytes:0} | {PeakMegabytes:0} | {HeapMegabytes:0} |";
     }
 }

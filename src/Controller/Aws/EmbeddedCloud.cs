@@ -40,26 +40,28 @@ public sealed class EmbeddedCloud : IAsyncDisposable
             }),
             Faults = faults ?? FaultSettings.None,
         }, cancellationToken);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-        server.State.Restore(CloudSnapshot.Empty with
+        foreach (var name in parameters)
         {
-            Parameters = parameters.Distinct(StringComparer.Ordinal).Select(name => new StoredParameter(name, "SecureString", 1, now)).ToList(),
-        });
-        var options = new AwsClientOptions
-        {
-            Region = LocalCloudInfo.DefaultRegion,
-            EndpointUrl = server.Endpoint,
-            Credentials = new BasicAWSCredentials(LocalCloudInfo.TestAccessKeyId, LocalCloudInfo.TestSecretAccessKey),
-            // Loopback answers in a millisecond: retry quickly, and do not hold the controller to AWS's rates.
-            Retry = new AwsRetrySettings { BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromSeconds(1), MaxRetryAttempts = 8 },
-            RateLimit = new AwsRateLimitSettings { PermitsPerSecond = 0 },
-            CircuitBreaker = new AwsCircuitBreakerSettings { Enabled = false },
-        };
+            server.State.AddParameter(name);
+        }
+        var options = ClientOptionsFor(server.Endpoint);
         options = clientOptions?.Invoke(options) ?? options;
         // The endpoint must not come from the environment of whoever runs the demo.
         var clients = new AwsClients(options, loggers, environment: _ => null);
         return new EmbeddedCloud(server, clients);
     }
+
+    /// <summary>Client options for a LocalCloud at <paramref name="endpoint"/> (in this process or another) that verifies with its public test key.</summary>
+    public static AwsClientOptions ClientOptionsFor(Uri endpoint) => new()
+    {
+        Region = LocalCloudInfo.DefaultRegion,
+        EndpointUrl = endpoint,
+        Credentials = new BasicAWSCredentials(LocalCloudInfo.TestAccessKeyId, LocalCloudInfo.TestSecretAccessKey),
+        // Loopback answers in a millisecond: retry quickly, and do not hold the controller to AWS's rates.
+        Retry = new AwsRetrySettings { BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromSeconds(1), MaxRetryAttempts = 8 },
+        RateLimit = new AwsRateLimitSettings { PermitsPerSecond = 0 },
+        CircuitBreaker = new AwsCircuitBreakerSettings { Enabled = false },
+    };
 
     public async ValueTask DisposeAsync()
     {

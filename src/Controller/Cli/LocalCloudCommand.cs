@@ -21,10 +21,15 @@ public static class LocalCloudCommand
         };
         var region = new Option<string>("--region") { Description = "Region LocalCloud serves (signatures must be scoped to it).", DefaultValueFactory = _ => LocalCloudInfo.DefaultRegion };
         var account = new Option<string>("--account-id") { Description = "Account id in the ARNs LocalCloud answers.", DefaultValueFactory = _ => LocalCloudInfo.DefaultAccountId };
+        var parameters = new Option<string[]>("--parameter")
+        {
+            Description = "Parameter Store name to hold (metadata only, SecureString), e.g. a spec's Pulumi token parameter; repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
 
         var command = new Command("localcloud", "Run LocalCloud, a local CodeBuild + CodePipeline (+ Parameter Store metadata) endpoint, until Ctrl-C.")
         {
-            port, stateFile, throttleRatio, errorRatio, latency, seed, verifyKeys, region, account,
+            port, stateFile, throttleRatio, errorRatio, latency, seed, verifyKeys, region, account, parameters,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -54,6 +59,10 @@ public static class LocalCloudCommand
             }
             await using (server)
             {
+                foreach (var name in parse.GetValue(parameters) ?? [])
+                {
+                    server.State.AddParameter(name);
+                }
                 var url = server.Endpoint.GetLeftPart(UriPartial.Authority);
                 await output.WriteLineAsync($"LocalCloud listening on {url} (account {options.AccountId}, region {options.Region}); Ctrl-C stops it.");
                 await output.WriteLineAsync("Point AWS clients at it with:");

@@ -87,6 +87,17 @@ public sealed class CloudState(ResourceArns arns, TimeProvider time)
 
     public bool HasParameter(string name) => Read(d => d.Parameters.ContainsKey(name));
 
+    /// <summary>Adds a parameter's metadata (version 1, modified now) unless one of that name exists; answers whether it added one.</summary>
+    public bool AddParameter(string name, string type = "SecureString") => Write(d =>
+    {
+        if (d.Parameters.ContainsKey(name))
+        {
+            return false;
+        }
+        d.Parameters[name] = new StoredParameter(name, type, 1, Now());
+        return true;
+    });
+
     /// <summary>A consistent copy of everything.</summary>
     public CloudSnapshot Snapshot() => Read(d => new CloudSnapshot(
         CloudSnapshot.CurrentFormatVersion,

@@ -37,6 +37,29 @@ public sealed class LocalCloudCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Localcloud_holds_the_parameters_it_is_given_as_metadata()
+    {
+        var output = new LineWriter();
+        using var stop = new CancellationTokenSource();
+        var run = CommandLineApp.Build()
+            .Parse(["localcloud", "--port", "0", "--parameter", "/pulumi/token", "--parameter", "/other/token", "--parameter", "/pulumi/token"])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stop.Token);
+
+        var exportLine = await output.WaitForLineAsync(l => l.Contains("export AWS_ENDPOINT_URL=", StringComparison.Ordinal), run);
+        var endpoint = new Uri(exportLine.Trim()["export AWS_ENDPOINT_URL=".Length..]);
+        using var http = new HttpClient();
+        var client = new AwsJsonTestClient(http, endpoint, TimeProvider.System, "AKIAANYKEY0000000000", "any", "us-east-1");
+        var answer = await client.Ssm("DescribeParameters", "{}");
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(200, (int)answer.Status);
+        var names = answer.Body["Parameters"]!.AsArray().Select(p => (string)p!["Name"]!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["/other/token", "/pulumi/token"], names);
+        Assert.All(answer.Body["Parameters"]!.AsArray(), p => Assert.Equal("SecureString", (string)p!["Type"]!));
+    }
+
+    [Fact]
     public async Task Impossible_fault_ratios_fail_with_a_message_and_exit_1()
     {
         var output = new LineWriter();
