@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Reconciler.Controller.Aws;
+using Reconciler.Controller.Engines;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
@@ -53,22 +55,20 @@ public static class RunCommand
                     new PipelineControllerOptions
                     {
                         Workers = Settings.Get(parse, workers, WorkersVariable, Settings.ParseInt, 16),
-                        ResyncPeriod = Settings.ParseDuration(Settings.GetText(parse, resync, ResyncVariable, "5m")!),
-                        Engine = Settings.GetText(parse, engine, EngineVariable, "direct")!,
+                        ResyncPeriod = Settings.Parse(parse, resync, ResyncVariable, Settings.ParseDuration, TimeSpan.FromMinutes(5)),
+                        Engine = Settings.Parse(parse, engine, EngineVariable, ParseEngine, DirectEngine.EngineName),
                         SkipTokenCheck = Settings.Get(parse, skipTokenCheck, SkipTokenCheckVariable, Settings.ParseBool, false),
                     },
                     Settings.Get(parse, healthPort, HealthPortVariable, Settings.ParseInt, 8081),
-                    Settings.GetText(parse, healthBind, HealthBindVariable, "127.0.0.1")!,
+                    Settings.Parse(parse, healthBind, HealthBindVariable, ParseAddress, "127.0.0.1"),
                     Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, 16),
-                    Settings.GetText(parse, selector, SelectorVariable, null),
-                    Enum.Parse<LogLevel>(Settings.GetText(parse, logLevel, LogLevelVariable, "Information")!, ignoreCase: true));
-                if (settings.Controller.Workers < 1 || settings.Shards < 0 || settings.Controller.ResyncPeriod <= TimeSpan.Zero)
-                {
-                    throw new FormatException("workers must be at least 1, shards at least 0 and the resync period positive");
-                }
+                    Settings.Parse<string?>(parse, selector, SelectorVariable, ParseSelector, null),
+                    Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information));
+                settings.Validate();
             }
-            catch (Exception e) when (e is FormatException or ArgumentException)
+            catch (FormatException e)
             {
+                // Checked before the store is opened or a port bound: a bad setting changes nothing.
                 await error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
@@ -111,39 +111,37 @@ public static class RunCommand
         var logger = loggers.CreateLogger("reconciler.run");
         // Spans leave the process only when an OTLP endpoint is configured (the ECS task definition sets one).
         using var tracing = TraceExport.Start();
+        using var http = new HttpClient();
+        var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);
+        await using var controller = new PipelineController(
+            specs,
+            new SpecStoreObjectSource(specs, settings.Selector),
+            clients.CodeBuild,
+            clients.CodePipeline,
+            clients.Ssm,
+            settings.Controller,
+            TimeProvider.System,
+            loggers,
+            leases: leases);
+        await using var health = await HealthServer.StartAsync(
+            new HealthServerOptions(settings.HealthPort, settings.HealthBind, [PipelineMetrics.MeterName, AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName]),
+            [controller.Readiness],
+            loggers,
+            cancellationToken);
+        await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
+            $"resync every {settings.Controller.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {health.Address}");
+        try
         {
-            using var http = new HttpClient();
-            var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);
-            await using var controller = new PipelineController(
-                specs,
-                new SpecStoreObjectSource(specs, settings.Selector),
-                clients.CodeBuild,
-                clients.CodePipeline,
-                clients.Ssm,
-                settings.Controller,
-                TimeProvider.System,
-                loggers,
-                leases: leases);
-            await using var health = await HealthServer.StartAsync(
-                new HealthServerOptions(settings.HealthPort, settings.HealthBind, [PipelineMetrics.MeterName, AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName]),
-                [controller.Readiness],
-                loggers,
-                cancellationToken);
-            await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
-                $"resync every {settings.Controller.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {health.Address}");
-            try
-            {
-                await controller.StartAsync(cancellationToken);
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                // SIGTERM or Ctrl-C: stop taking work, let in-flight reconciles finish, release leases.
-            }
-            logger.LogInformation("Stopping");
-            await controller.StopAsync(CancellationToken.None);
-            leases?.Dispose();
+            await controller.StartAsync(cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         }
+        catch (OperationCanceledException)
+        {
+            // SIGTERM or Ctrl-C: stop taking work, let in-flight reconciles finish, release leases.
+        }
+        logger.LogInformation("Stopping");
+        await controller.StopAsync(CancellationToken.None);
+        leases?.Dispose();
         return ExitCodes.Ok;
     }
 
@@ -160,5 +158,37 @@ public static class RunCommand
         return new LeaseCoordinator(store, identity, new LeaseOptions(shards), TimeProvider.System, loggers.CreateLogger<LeaseCoordinator>());
     }
 
-    private sealed record RunSettings(PipelineControllerOptions Controller, int HealthPort, string HealthBind, int Shards, string? Selector, LogLevel LogLevel);
+    private static string ParseEngine(string text) => PipelineController.EngineNames.Contains(text)
+        ? text
+        : throw new FormatException(PipelineController.UnknownEngine(text));
+
+    private static string ParseAddress(string text) => IPAddress.TryParse(text, out _)
+        ? text
+        : throw new FormatException($"'{text}' is not an IP address such as 127.0.0.1 or 0.0.0.0");
+
+    private static string ParseSelector(string text)
+    {
+        LabelSelector.Parse(text);
+        return text;
+    }
+
+    private sealed record RunSettings(PipelineControllerOptions Controller, int HealthPort, string HealthBind, int Shards, string? Selector, LogLevel LogLevel)
+    {
+        /// <exception cref="FormatException">A number is out of range; the message names the option and its variable.</exception>
+        public void Validate()
+        {
+            Require(Controller.Workers >= 1, $"--workers ({WorkersVariable}) must be at least 1, not {Controller.Workers}");
+            Require(Controller.ResyncPeriod > TimeSpan.Zero, $"--resync-period ({ResyncVariable}) must be longer than zero");
+            Require(HealthPort is >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort, $"--health-port ({HealthPortVariable}) must be between 0 and 65535, not {HealthPort}");
+            Require(Shards >= 0, $"--shards ({ShardsVariable}) must be 0 or more, not {Shards}");
+        }
+
+        private static void Require(bool condition, string message)
+        {
+            if (!condition)
+            {
+                throw new FormatException(message);
+            }
+        }
+    }
 }

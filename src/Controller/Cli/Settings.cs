@@ -15,6 +15,24 @@ public static class Settings
     public static string? GetText(ParseResult parse, Option<string?> option, string variable, string? fallback) =>
         parse.GetValue(option) ?? FromEnvironment(variable, s => s, fallback);
 
+    /// <summary>A setting given as text and parsed: the option, else the environment variable, else <paramref name="fallback"/>.</summary>
+    /// <exception cref="FormatException">The value does not parse; the message names the option or variable it came from.</exception>
+    public static T Parse<T>(ParseResult parse, Option<string?> option, string variable, Func<string, T> parseValue, T fallback)
+    {
+        if (parse.GetValue(option) is not { } given)
+        {
+            return FromEnvironment(variable, parseValue, fallback);
+        }
+        try
+        {
+            return parseValue(given.Trim());
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            throw new FormatException($"{option.Name} '{given}' is not valid: {e.Message}", e);
+        }
+    }
+
     private static T FromEnvironment<T>(string variable, Func<string, T> parseValue, T fallback)
     {
         var text = Environment.GetEnvironmentVariable(variable);
@@ -60,6 +78,13 @@ public static class Settings
         "0" or "false" or "no" => false,
         _ => throw new FormatException($"'{text}' is not true or false"),
     };
+
+    /// <summary>One of the enum's names, in any case; numbers are refused (they would name no level or mode).</summary>
+    public static T ParseName<T>(string text)
+        where T : struct, Enum =>
+        Enum.GetNames<T>().FirstOrDefault(name => name.Equals(text, StringComparison.OrdinalIgnoreCase)) is { } found
+            ? Enum.Parse<T>(found)
+            : throw new FormatException($"'{text}' is not one of {string.Join(", ", Enum.GetNames<T>())}");
 
     public static int ParseInt(string text) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
 }

@@ -17,6 +17,13 @@ public sealed class PipelineController : IAsyncDisposable
 {
     public const string ControllerName = "pipelines";
 
+    /// <summary>The converge engines <see cref="PipelineControllerOptions.Engine"/> may name.</summary>
+    public static IReadOnlyList<string> EngineNames { get; } = [DirectEngine.EngineName];
+
+    /// <summary>What is wrong with an engine name that is not one of <see cref="EngineNames"/>.</summary>
+    public static string UnknownEngine(string engine) =>
+        $"engine '{engine}' is not available; use {string.Join(" or ", EngineNames.Select(n => $"'{n}'"))}";
+
     private readonly ILogger _logger;
     private readonly IAsyncDisposable? _ownedReader;
     private readonly ReconcilerHostedService<PulumiPipeline> _host;
@@ -55,7 +62,7 @@ public sealed class PipelineController : IAsyncDisposable
         Engine = options.Engine switch
         {
             DirectEngine.EngineName => new DirectEngine(codeBuild, codePipeline, Reader, loggers.CreateLogger<DirectEngine>()),
-            _ => throw new ArgumentException($"engine '{options.Engine}' is not available; use '{DirectEngine.EngineName}'", nameof(options)),
+            _ => throw new ArgumentException(UnknownEngine(options.Engine), nameof(options)),
         };
         var tokens = options.SkipTokenCheck || ssm is null
             ? null

@@ -83,7 +83,8 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         }
     }
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string? what = null)
+    /// <param name="interval">Between checks (default 2 ms); longer when a check costs a query or a request to another process.</param>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string? what = null, TimeSpan? interval = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!await condition())
@@ -92,7 +93,7 @@ internal sealed class RuntimeHarness : IAsyncDisposable
             {
                 throw new TimeoutException($"condition not met within 30 s: {what}");
             }
-            await Task.Delay(2);
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(2));
         }
     }
 
