@@ -75,15 +75,16 @@ internal static class ControllerScenario
                 var naive = await MeasureResyncAsync(store, cloud, naiveController, () => naiveController.StartAsync(cancellationToken).GetAwaiter().GetResult(), cancellationToken);
                 await naiveController.StopAsync(cancellationToken);
 
+                // 3. The same resync by the product itself, alone in its process: its memory is the controller's only.
+                var alone = await MeasureRunAsync(store, cloud, Path.Combine(work.FullName, "bench.db"), steady, workers, cancellationToken);
+
                 Console.WriteLine($"## steady-state resync of {steady:N0} specs (no drift)");
                 Console.WriteLine();
-                Console.WriteLine("| observer | wall time (s) | API calls | store writes | controller RSS at start (MB) | controller peak RSS (MB) | managed heap after (MB) |");
-                Console.WriteLine("|---|---|---|---|---|---|---|");
+                Console.WriteLine("| observer | wall time (s) | API calls | store writes |");
+                Console.WriteLine("|---|---|---|---|");
                 Console.WriteLine(batched.Row("batched (LiveStateReader)"));
                 Console.WriteLine(naive.Row("naive (one read per resource)"));
                 Console.WriteLine();
-                Console.WriteLine($"peak RSS is the controller process's VmHWM during the resync{(batched.PeakSinceReset ? "" : " (since the process started: /proc/self/clear_refs was not writable)")}; " +
-                    $"LocalCloud's own peak, in its process: {cloud.PeakMegabytes():0} MB");
                 Console.WriteLine($"naive / batched: {(double)naive.Calls / batched.Calls:0.0}× the calls, {naive.Seconds / batched.Seconds:0.0}× the wall time");
                 Console.WriteLine();
                 Console.WriteLine("batched resync calls by operation:");
@@ -91,6 +92,17 @@ internal static class ControllerScenario
                 {
                     Console.WriteLine($"  {operation,-36} {count,8:N0}");
                 }
+                Console.WriteLine();
+                Console.WriteLine($"## the same resync by `reconciler run` alone in its process ({workers} workers, no shards, no client-side rate limit)");
+                Console.WriteLine();
+                Console.WriteLine("| start to idle (s) | API calls | store writes | peak RSS over its whole life (MB) | exit on SIGTERM |");
+                Console.WriteLine("|---|---|---|---|---|");
+                Console.WriteLine($"| {alone.Seconds:0.00} | {alone.Calls:N0} | {alone.StoreWrites:N0} | {alone.PeakMegabytes:0} | {alone.Exit} |");
+                Console.WriteLine();
+                Console.WriteLine("calls by operation: " + string.Join(", ", alone.ByOperation.Select(c => $"{c.Key} {c.Value:N0}")) +
+                    " (a new process has read no pipeline yet, so it reads each once).");
+                Console.WriteLine($"The first list of a starting controller enqueues every spec, so its first pass is a full resync; the peak " +
+                    $"includes start-up and the informer's cache of all {steady:N0} specs. LocalCloud's own peak, in its process: {cloud.PeakMegabytes():0} MB.");
             }
             return 0;
         }
@@ -108,21 +120,31 @@ internal static class ControllerScenario
     {
         var before = await VersionsAsync(store, cancellationToken);
         GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
         await cloud.ResetCountersAsync(cancellationToken);
-        var sinceReset = PeakMemory.TryReset();
-        var atStart = PeakMemory.ReadCurrentMegabytes(Environment.ProcessId);
         var clock = Stopwatch.StartNew();
         start();
         await WaitIdleAsync(controller, cancellationToken);
         clock.Stop();
         var after = await VersionsAsync(store, cancellationToken);
         var writes = after.Count(kv => before.GetValueOrDefault(kv.Key) != kv.Value);
-        var peak = PeakMemory.ReadPeakMegabytes(Environment.ProcessId);
-        var heap = GC.GetGCMemoryInfo().HeapSizeBytes / (1024.0 * 1024.0);
         var calls = await cloud.RequestsAsync(cancellationToken);
-        return new Resync(clock.Elapsed.TotalSeconds, calls.Values.Sum(), writes, atStart, peak, sinceReset, heap, calls.Select(c => (c.Key, c.Value)).ToList());
+        return new Resync(clock.Elapsed.TotalSeconds, calls.Values.Sum(), writes, calls.Select(c => (c.Key, c.Value)).ToList());
+    }
+
+    private static async Task<RunAlone> MeasureRunAsync(ISpecStore store, LocalCloudProcess cloud, string databasePath, int specs, int workers, CancellationToken cancellationToken)
+    {
+        var before = await VersionsAsync(store, cancellationToken);
+        await cloud.ResetCountersAsync(cancellationToken);
+        var clock = Stopwatch.StartNew();
+        await using var run = await RunProcess.StartAsync(databasePath, cloud.Endpoint, workers, new Dictionary<string, string>(), cancellationToken);
+        await run.WaitIdleAsync(specs, cancellationToken);
+        clock.Stop();
+        var peak = run.PeakMegabytes();
+        var calls = await cloud.RequestsAsync(cancellationToken);
+        var exit = await run.StopAsync(cancellationToken);
+        var after = await VersionsAsync(store, cancellationToken);
+        var writes = after.Count(kv => before.GetValueOrDefault(kv.Key) != kv.Value);
+        return new RunAlone(clock.Elapsed.TotalSeconds, calls.Values.Sum(), writes, peak, exit, calls);
     }
 
     private static async Task CreateAsync(ISpecStore store, IEnumerable<PulumiPipeline> documents, CancellationToken cancellationToken)
@@ -204,9 +226,11 @@ internal static class ControllerScenario
 
     private static PulumiPipeline Named(PulumiPipeline document, string name) => document with { Metadata = document.Metadata with { Name = name } };
 
+    private sealed record RunAlone(double Seconds, long Calls, int StoreWrites, double PeakMegabytes, int Exit, IReadOnlyDictionary<string, long> ByOperation);
+
     private sealed record Resync(
-        double Seconds, long Calls, int StoreWrites, double StartMegabytes, double PeakMegabytes, bool PeakSinceReset, double HeapMegabytes, IReadOnlyList<(string Operation, long Count)> ByOperation)
+        double Seconds, long Calls, int StoreWrites, IReadOnlyList<(string Operation, long Count)> ByOperation)
     {
-        public string Row(string label) => $"| {label} | {Seconds:0.00} | {Calls:N0} | {StoreWrites:N0} | {StartMegabytes:0} | {PeakMegabytes:0} | {HeapMegabytes:0} |";
+        public string Row(string label) => $"| {label} | {Seconds:0.00} | {Calls:N0} | {StoreWrites:N0} |";
     }
 }

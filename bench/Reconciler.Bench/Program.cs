@@ -7,6 +7,7 @@ var scenarios = new Dictionary<string, Func<string[], CancellationToken, Task<in
     ["runtime"] = RuntimeScenario.RunAsync,
     ["wire"] = WireScenario.RunAsync,
     ["controller"] = ControllerScenario.RunAsync,
+    ["render"] = RenderScenario.RunAsync,
 };
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
 {

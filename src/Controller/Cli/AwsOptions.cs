@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Reconciler.Controller.Aws;
 
 namespace Reconciler.Controller.Cli;
@@ -26,6 +27,13 @@ public sealed class AwsOptions
 
     public Option<string?> SsmEndpointUrl { get; } = new("--ssm-endpoint-url") { Description = "SSM (Parameter Store) endpoint. Env: AWS_ENDPOINT_URL_SSM." };
 
+    public const string RateLimitVariable = "RECONCILER_AWS_RATE_LIMIT";
+
+    public Option<string?> RateLimit { get; } = new("--aws-rate-limit")
+    {
+        Description = $"Requests per second to each AWS service, with bursts of twice that (default 20; 0 turns the client-side limit off). Env: {RateLimitVariable}.",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Region);
@@ -33,10 +41,11 @@ public sealed class AwsOptions
         command.Options.Add(CodeBuildEndpointUrl);
         command.Options.Add(CodePipelineEndpointUrl);
         command.Options.Add(SsmEndpointUrl);
+        command.Options.Add(RateLimit);
     }
 
     /// <summary>The client options the command line asks for; what it leaves out comes from the environment.</summary>
-    /// <exception cref="FormatException">An endpoint is not an absolute http(s) URL.</exception>
+    /// <exception cref="FormatException">An endpoint is not an absolute http(s) URL, or the rate limit is not a number of at least 0.</exception>
     public AwsClientOptions Resolve(ParseResult parse, AwsClientOptions? defaults = null)
     {
         var services = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -51,13 +60,22 @@ public sealed class AwsOptions
         Add(AwsService.CodePipeline, CodePipelineEndpointUrl);
         Add(AwsService.Ssm, SsmEndpointUrl);
         var options = defaults ?? new AwsClientOptions();
+        var rate = Settings.Parse(parse, RateLimit, RateLimitVariable, ParseRate, options.RateLimit.PermitsPerSecond);
         return options with
         {
             Region = parse.GetValue(Region) ?? options.Region,
             EndpointUrl = Endpoint(parse, EndpointUrl) ?? options.EndpointUrl,
             ServiceEndpointUrls = services.Count > 0 ? services : options.ServiceEndpointUrls,
+            RateLimit = rate == options.RateLimit.PermitsPerSecond
+                ? options.RateLimit
+                : options.RateLimit with { PermitsPerSecond = rate, Burst = Math.Max(1, (int)Math.Ceiling(2 * rate)) },
         };
     }
+
+    private static double ParseRate(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate >= 0 && double.IsFinite(rate)
+            ? rate
+            : throw new FormatException($"'{text}' is not a number of requests per second (0 or more)");
 
     private static Uri? Endpoint(ParseResult parse, Option<string?> option) => parse.GetValue(option) switch
     {

@@ -24,20 +24,20 @@ public static class PipelineRenderer
             var inPipeline = CodePipelineRenderer.RunsInPipeline(spec, stage);
             var project = CodeBuildProjectRenderer.Render(document, stage, inPipeline, tags);
             var webhook = inPipeline ? null : WebhookRenderer.Render(project.Name, stage.On);
-            return new DesiredProject { Stage = stage.Name, Project = project, Webhook = webhook, Hash = ProjectHash(project, webhook) };
+            return new DesiredProject { Stage = stage.Name, Project = project, Webhook = webhook };
         }).ToList();
 
         DesiredPipeline? pipeline = null;
         if (spec.Pipeline?.Enabled == true)
         {
             var declaration = CodePipelineRenderer.Render(document);
-            pipeline = new DesiredPipeline { Declaration = declaration, Tags = tags, Hash = PipelineHash(declaration, tags) };
+            pipeline = new DesiredPipeline { Declaration = declaration, Tags = tags };
         }
 
         return new DesiredState
         {
             SpecName = document.Metadata.Name,
-            SpecHash = CanonicalJson.Hash(spec, ModelJsonContext.Default.PipelineSpec),
+            Spec = spec,
             Projects = projects,
             Pipeline = pipeline,
         };
@@ -62,13 +62,13 @@ public static class PipelineRenderer
         return tags.Select(t => new AwsTag { Key = t.Key, Value = t.Value }).ToList();
     }
 
-    private static string ProjectHash(CodeBuildProject project, WebhookRequest? webhook) => CanonicalJson.Hash(new JsonObject
+    internal static string ProjectHash(CodeBuildProject project, WebhookRequest? webhook) => CanonicalJson.Hash(new JsonObject
     {
         ["project"] = Serialize(project, ModelJsonContext.Default.CodeBuildProject),
         ["webhook"] = webhook is null ? null : Serialize(webhook, ModelJsonContext.Default.WebhookRequest),
     });
 
-    private static string PipelineHash(PipelineDeclaration declaration, IReadOnlyList<AwsTag> tags) => CanonicalJson.Hash(new JsonObject
+    internal static string PipelineHash(PipelineDeclaration declaration, IReadOnlyList<AwsTag> tags) => CanonicalJson.Hash(new JsonObject
     {
         ["pipeline"] = Serialize(declaration, ModelJsonContext.Default.PipelineDeclaration),
         ["tags"] = Serialize(tags.ToList(), ModelJsonContext.Default.ListAwsTag),

@@ -102,6 +102,8 @@ public sealed class RunCommandTests : IDisposable
         { "", "RECONCILER_HEALTH_BIND=localhost:80", "error: RECONCILER_HEALTH_BIND='localhost:80' is not valid: 'localhost:80' is not an IP address" },
         { "--selector team=web,=x", "", "error: --selector 'team=web,=x' is not valid: label selector 'team=web,=x': term '=x' is not key=value" },
         { "--log-level 42", "", "error: --log-level '42' is not valid: '42' is not one of Trace, Debug, Information, Warning, Error, Critical, None" },
+        { "--aws-rate-limit -1", "", "error: --aws-rate-limit '-1' is not valid: '-1' is not a number of requests per second (0 or more)" },
+        { "", "RECONCILER_AWS_RATE_LIMIT=fast", "error: RECONCILER_AWS_RATE_LIMIT='fast' is not valid: 'fast' is not a number of requests per second (0 or more)" },
     };
 
     [Theory]

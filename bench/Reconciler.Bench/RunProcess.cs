@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Reconciler.Controller.Cli;
+using Reconciler.LocalCloud;
+
+namespace Reconciler.Bench;
+
+/// <summary>
+/// The product's own <c>reconciler run</c> in a process of its own (its runtime configuration, its garbage
+/// collector settings), watched through its <c>/metrics</c> endpoint, so that its memory can be measured alone.
+/// </summary>
+internal sealed partial class RunProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly HttpClient _health;
+
+    private RunProcess(Process process, Uri health)
+    {
+        _process = process;
+        _health = new HttpClient { BaseAddress = health };
+    }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts <c>reconciler run</c> on a SQLite store against LocalCloud at <paramref name="endpoint"/>, alone (no shards), with the health port on a free one and no client-side rate limit (as the in-process measurement).</summary>
+    public static async Task<RunProcess> StartAsync(string databasePath, Uri endpoint, int workers, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        string[] arguments =
+        [
+            typeof(CommandLineApp).Assembly.Location, "run", "--store", $"sqlite:{databasePath}", "--aws-endpoint-url", endpoint.ToString(),
+            "--workers", workers.ToString(CultureInfo.InvariantCulture), "--shards", "0", "--health-port", "0", "--resync-period", "1h", "--log-level", "Warning", "--aws-rate-limit", "0",
+        ];
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("RECONCILER_", StringComparison.Ordinal) || k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+        start.Environment["AWS_REGION"] = LocalCloudInfo.DefaultRegion;
+        start.Environment["AWS_ACCESS_KEY_ID"] = LocalCloudInfo.TestAccessKeyId;
+        start.Environment["AWS_SECRET_ACCESS_KEY"] = LocalCloudInfo.TestSecretAccessKey;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
+        _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (HealthAddress().Match(line) is { Success: true } match)
+            {
+                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                return new RunProcess(process, new Uri(match.Groups["address"].Value.TrimEnd('/') + "/"));
+            }
+        }
+        process.Kill(entireProcessTree: true);
+        throw new InvalidOperationException($"reconciler run exited with {process.ExitCode} before it served health");
+    }
+
+    /// <summary>Waits until <paramref name="reconciles"/> reconciles have finished and nothing is queued or running.</summary>
+    public async Task WaitIdleAsync(long reconciles, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var metrics = await _health.GetStringAsync("metrics", cancellationToken);
+            if (Sum(metrics, "controller_runtime_reconcile_total") >= reconciles
+                && Sum(metrics, "workqueue_depth") == 0
+                && Sum(metrics, "controller_runtime_active_workers") == 0)
+            {
+                return;
+            }
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"reconciler run exited with {_process.ExitCode}");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+    }
+
+    public double PeakMegabytes() => PeakMemory.ReadPeakMegabytes(_process.Id);
+
+    /// <summary>SIGTERM, as ECS stops a task; answers the exit code.</summary>
+    public async Task<int> StopAsync(CancellationToken cancellationToken)
+    {
+        using (var kill = Process.Start("kill", ["-s", "TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _health.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>The sum of a Prometheus metric's samples over all label sets.</summary>
+    private static double Sum(string exposition, string metric)
+    {
+        var total = 0.0;
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (line.StartsWith(metric, StringComparison.Ordinal) && line.Length > metric.Length && line[metric.Length] is '{' or ' ')
+            {
+                total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+        return total;
+    }
+
+    [GeneratedRegex(@"health on (?<address>http://127\.0\.0\.1:\d+/?)")]
+    private static partial Regex HealthAddress();
+}
