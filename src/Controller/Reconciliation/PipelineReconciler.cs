@@ -97,7 +97,13 @@ public sealed class PipelineReconciler(
         var applying = Compose(document, StatusPhases.Reconciling, StatusReasons.Applying, Describe(plan),
             ready: false, reconciling: true, stalled: false, driftedCondition, Resources(desired, live, plan, null),
             previous.LastApply, previous.ObservedGeneration);
-        document = await WriteAsync(document, applying, cancellationToken);
+        if (await statusWriter.RecordIntentAsync(document, applying, cancellationToken) is not { } recorded)
+        {
+            // The document changed or went between read and write: its next event reconciles what it now says.
+            logger.LogInformation("{Name}: not applying generation {Generation}, the document changed before its intent was recorded", name, document.Metadata.Generation);
+            return ReconcileResult.Done;
+        }
+        document = recorded;
 
         var started = time.GetTimestamp();
         var outcome = await engine.ApplyAsync(new ConvergeRequest(owner, adopt, desired, live, plan), cancellationToken);

@@ -41,17 +41,32 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
     public void Forget(string name) => _written.TryRemove(name, out _);
 
     /// <summary>Writes <paramref name="next"/> (composed with the previous <c>nextResyncTime</c>); returns the document as stored.</summary>
-    public async Task<PulumiPipeline> WriteAsync(PulumiPipeline current, PipelineStatus next, CancellationToken cancellationToken)
+    public async Task<PulumiPipeline> WriteAsync(PulumiPipeline current, PipelineStatus next, CancellationToken cancellationToken) =>
+        (await WriteForGenerationAsync(current, next, cancellationToken)).Document;
+
+    /// <summary>
+    /// Writes <paramref name="next"/> as the record of what is about to be done to the resources; answers the stored
+    /// document, or null when the status could not be recorded for <paramref name="current"/>'s generation because
+    /// the document changed or is gone. Nothing may then be applied: a resource made without a record of it in
+    /// <c>status.resources</c> is one that no later reconcile knows to delete.
+    /// </summary>
+    public async Task<PulumiPipeline?> RecordIntentAsync(PulumiPipeline current, PipelineStatus next, CancellationToken cancellationToken)
+    {
+        var (document, recorded) = await WriteForGenerationAsync(current, next, cancellationToken);
+        return recorded ? document : null;
+    }
+
+    private async Task<(PulumiPipeline Document, bool Recorded)> WriteForGenerationAsync(PulumiPipeline current, PipelineStatus next, CancellationToken cancellationToken)
     {
         if (current.Status is { } existing && _writer.Same(existing, next))
         {
             metrics.StatusWritesSkipped.Add(1);
-            return current;
+            return (current, true);
         }
         next = next with { NextResyncTime = time.GetUtcNow() + resyncPeriod };
         try
         {
-            return Remember(await _writer.WriteAsync(current, next, cancellationToken));
+            return (Remember(await _writer.WriteAsync(current, next, cancellationToken)), true);
         }
         catch (StoreConflictException)
         {
@@ -60,18 +75,18 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
             if (latest is null || latest.Metadata.Generation != current.Metadata.Generation)
             {
                 logger.LogDebug("Status of {Name} not written: the document changed; its next reconcile writes it", current.Metadata.Name);
-                return latest ?? current;
+                return (latest ?? current, false);
             }
             if (latest.Status is { } stored && _writer.Same(stored with { NextResyncTime = null }, next with { NextResyncTime = null }))
             {
                 metrics.StatusWritesSkipped.Add(1);
-                return latest;
+                return (latest, true);
             }
-            return Remember(await _writer.WriteAsync(latest, next, cancellationToken));
+            return (Remember(await _writer.WriteAsync(latest, next, cancellationToken)), true);
         }
         catch (StoreNotFoundException)
         {
-            return current;
+            return (current, false);
         }
     }
 

@@ -186,7 +186,8 @@ public sealed class ControllerHarness : IAsyncDisposable
         }
     }
 
-    private PipelineController NewController() => new(
+    /// <summary>A controller on this harness's store and cloud, not started: tests call its reconciler by hand.</summary>
+    public PipelineController NewController() => new(
         Store,
         new SpecStoreObjectSource(Store),
         Cloud.Clients.CodeBuild,

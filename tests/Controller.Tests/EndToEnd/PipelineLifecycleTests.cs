@@ -1,4 +1,5 @@
 using Reconciler.Controller.Reconciliation;
+using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
 using Reconciler.Controller.Tests.Dynalite;
 using Reconciler.Model.Aws;
@@ -214,6 +215,43 @@ public abstract class PipelineLifecycleTests(StoreKind kind, DynaliteServer? dyn
         }
         var pipelineTags = await harness.Cloud.Clients.CodePipeline.ListTagsForResourceAsync(harness.Cloud.Server.Arns.Pipeline(pipeline), CancellationToken.None);
         Assert.DoesNotContain(pipelineTags, t => t.Key.StartsWith(OwnershipTags.Prefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reconcile_whose_spec_changed_before_it_recorded_its_intent_applies_nothing_and_the_next_converges()
+    {
+        await using var harness = await StartAsync();
+        await harness.Controller.StopAsync(CancellationToken.None);
+        await using var controller = harness.NewController();
+        var read = await harness.CreateAsync(Named(Sample("website.json"), "racing"));
+        // A stage goes after the reconcile read the document and before it recorded what it would apply: had it
+        // applied, racing-production would exist with no status entry to say whose it is.
+        var changed = await harness.UpdateAsync("racing", d => d with { Spec = d.Spec with { Stages = [.. d.Spec.Stages.Where(s => s.Name != "production")] } });
+
+        var stale = await controller.Reconciler.ReconcileAsync(read, CancellationToken.None);
+
+        Assert.Equal(ReconcileResult.Done, stale);
+        Assert.Empty(harness.Cloud.Server.State.ProjectNames);
+
+        await controller.Reconciler.ReconcileAsync(changed, CancellationToken.None);
+
+        Assert.Equal(["racing-preview", "racing-staging"], harness.Cloud.Server.State.ProjectNames.Order(StringComparer.Ordinal));
+        Assert.True(IsReady((await harness.Store.GetAsync("racing", CancellationToken.None))!));
+    }
+
+    [Fact]
+    public async Task A_reconcile_of_a_document_deleted_before_it_recorded_its_intent_creates_nothing()
+    {
+        await using var harness = await StartAsync();
+        await harness.Controller.StopAsync(CancellationToken.None);
+        await using var controller = harness.NewController();
+        var read = await harness.CreateAsync(Named(Sample("website.json"), "fleeting"));
+        await harness.Store.DeleteAsync("fleeting", read.Metadata.ResourceVersion, CancellationToken.None);
+        Assert.Null(await harness.Store.GetAsync("fleeting", CancellationToken.None));
+
+        await controller.Reconciler.ReconcileAsync(read, CancellationToken.None);
+
+        Assert.Empty(harness.Cloud.Server.State.ProjectNames);
     }
 
     [Fact]
