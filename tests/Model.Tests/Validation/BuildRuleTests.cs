@@ -104,8 +104,48 @@ public class BuildRuleTests
     [InlineData("KEYBOARD_LAYOUT")]
     [InlineData("PASSTHROUGH")]
     [InlineData("SLACK_WEBHOOK_URL")]
+    [InlineData("OAUTH_TOKEN_URL")]
+    [InlineData("DB_PASSWORD_FILE")]
+    [InlineData("AWS_ACCESS_KEY_ID")]
+    [InlineData("GITHUB_TOKEN_PARAMETER")]
+    [InlineData("CLIENT_SECRET_ARN")]
     public void Ordinary_names_that_merely_contain_secret_words_are_accepted(string name) =>
         Valid(Mutate(doc => Environment(doc).Add(Variable(name, "x"))));
+
+    [Fact]
+    public void A_name_that_looks_secret_is_accepted_as_plain_text_when_the_annotation_lists_it() =>
+        Valid(Mutate(doc =>
+        {
+            doc["metadata"]!["annotations"] = new JsonObject { ["reconciler.io/plaintext-variables"] = "BUILD_PASS, LINT_TOKEN" };
+            Environment(doc).Add(Variable("BUILD_PASS", "not-a-secret"));
+            Environment(doc).Add(Variable("LINT_TOKEN", "public-sentinel"));
+        }));
+
+    [Fact]
+    public void The_annotation_lists_only_plain_text_variables_of_the_environment()
+    {
+        var text = Mutate(doc =>
+        {
+            doc["metadata"]!["annotations"] = new JsonObject { ["reconciler.io/plaintext-variables"] = "GITHUB_TOKEN,GITHUB_TOKN" };
+            Environment(doc).Add(Variable("GITHUB_TOKEN", "/ci/github", "PARAMETER_STORE"));
+        });
+
+        var errors = Validate(text).Errors;
+
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.Equal("$.metadata.annotations['reconciler.io/plaintext-variables']", e.Path));
+        Assert.Contains(errors, e => e.Message.StartsWith("lists \"GITHUB_TOKEN\", which is not a PLAINTEXT variable", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.StartsWith("lists \"GITHUB_TOKN\", which is not a PLAINTEXT variable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_name_the_annotation_does_not_list_is_still_rejected() =>
+        SingleError(Mutate(doc =>
+        {
+            doc["metadata"]!["annotations"] = new JsonObject { ["reconciler.io/plaintext-variables"] = "BUILD_PASS" };
+            Environment(doc).Add(Variable("BUILD_PASS", "x"));
+            Environment(doc).Add(Variable("DEPLOY_TOKEN", "y"));
+        }), "$.spec.build.environment[2]", "\"DEPLOY_TOKEN\" looks like a secret", "list it in the annotation reconciler.io/plaintext-variables");
 
     [Theory]
     [InlineData("PLAINTEXT")]

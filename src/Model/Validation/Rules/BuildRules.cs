@@ -16,7 +16,7 @@ internal static partial class BuildRules
     [GeneratedRegex(@"^[\x21-\x7E]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex Image();
 
-    public static void Check(RuleContext context, BuildSettings? build)
+    public static void Check(RuleContext context, BuildSettings? build, IReadOnlyDictionary<string, string>? annotations)
     {
         if (build is null)
         {
@@ -40,7 +40,8 @@ internal static partial class BuildRules
             context.Add(JsonPath.Field(BuildPath, "timeoutMinutes"),
                 $"{build.TimeoutMinutes} minutes is out of range; CodeBuild allows {MinTimeoutMinutes}..{MaxTimeoutMinutes} minutes");
         }
-        EnvironmentRules.Check(context, JsonPath.Field(BuildPath, "environment"), build.Environment);
+        var plainText = EnvironmentRules.PlainTextAllowed(context, annotations, build.Environment);
+        EnvironmentRules.Check(context, JsonPath.Field(BuildPath, "environment"), build.Environment, plainText);
     }
 
     private static void CheckEnum(RuleContext context, string path, string? value, string what, IReadOnlyList<string> allowed)

@@ -35,7 +35,7 @@ internal static class DocumentRules
         NameRules.CheckDerivedNames(context, name, stageNames, pipelineEnabled);
         SourceRules.Check(context, spec.Source);
         PulumiRules.Check(context, spec.Pulumi);
-        BuildRules.Check(context, spec.Build);
+        BuildRules.Check(context, spec.Build, document.Metadata?.Annotations);
         StageRules.Check(context, spec.Stages, pipelineEnabled);
         PipelineRules.Check(context, spec);
         PolicyRules.Check(context, spec);

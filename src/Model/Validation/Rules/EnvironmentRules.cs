@@ -26,10 +26,23 @@ internal static partial class EnvironmentRules
     private static readonly (string, string)[] SecretPhrases =
         [("PRIVATE", "KEY"), ("API", "KEY"), ("ACCESS", "KEY"), ("SIGNING", "KEY"), ("ENCRYPTION", "KEY"), ("AUTH", "KEY")];
 
+    // A last word that names something about a secret, not the secret (OAUTH_TOKEN_URL, DB_PASSWORD_FILE,
+    // AWS_ACCESS_KEY_ID, GITHUB_TOKEN_PARAMETER): such a name is not flagged.
+    private static readonly string[] AboutSecretWords =
+        ["URL", "URI", "ENDPOINT", "HOST", "HOSTNAME", "PORT", "PATH", "FILE", "DIR", "NAME", "ID", "ARN", "TYPE", "HEADER",
+         "TTL", "EXPIRY", "EXPIRES", "REGION", "ISSUER", "SCOPE", "SCOPES", "PARAMETER", "VERSION", "LENGTH", "ENABLED"];
+
+    /// <summary>
+    /// The annotation that lists, comma-separated, PLAINTEXT variables whose names look secret but whose values are not
+    /// (an escape hatch for a name the rule misjudges).
+    /// </summary>
+    public const string PlainTextAnnotation = "reconciler.io/plaintext-variables";
+
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex VariableName();
 
-    public static void Check(RuleContext context, string listPath, IReadOnlyList<EnvironmentVariableSpec?>? variables)
+    /// <param name="plainText">Names the document's <see cref="PlainTextAnnotation"/> declares not secret.</param>
+    public static void Check(RuleContext context, string listPath, IReadOnlyList<EnvironmentVariableSpec?>? variables, IReadOnlySet<string> plainText)
     {
         if (variables is null)
         {
@@ -66,11 +79,12 @@ internal static partial class EnvironmentRules
             {
                 context.Add(namePath, $"{Quoted.Text(name)}: names starting with CODEBUILD_ are reserved by CodeBuild; choose another name");
             }
-            else if (type == PlainText && LooksSecret(name))
+            else if (type == PlainText && LooksSecret(name) && !plainText.Contains(name))
             {
                 context.Add(path,
                     $"{Quoted.Text(name)} looks like a secret but is PLAINTEXT, so its value would sit in the document and the CodeBuild project; " +
-                    "store it in Parameter Store and reference it with type: PARAMETER_STORE and the parameter name as value");
+                    "store it in Parameter Store and reference it with type: PARAMETER_STORE and the parameter name as value " +
+                    $"(if it is not a secret, list it in the annotation {PlainTextAnnotation})");
             }
             if (!AwsApiLimits.CodeBuild.EnvironmentVariableTypes.Contains(type, StringComparer.Ordinal))
             {
@@ -89,6 +103,10 @@ internal static partial class EnvironmentRules
     public static bool LooksSecret(string name)
     {
         var words = Words(name);
+        if (words.Count > 1 && AboutSecretWords.Contains(words[^1], StringComparer.Ordinal))
+        {
+            return false;
+        }
         for (var i = 0; i < words.Count; i++)
         {
             var word = words[i];
@@ -117,5 +135,25 @@ internal static partial class EnvironmentRules
             builder.Append(name[i]);
         }
         return builder.ToString().ToUpperInvariant().Split('_', StringSplitOptions.RemoveEmptyEntries).ToList();
+    }
+
+    /// <summary>
+    /// The names the <see cref="PlainTextAnnotation"/> lists; a listed name that is not a PLAINTEXT variable of
+    /// the environment is an error, so a typo cannot silently allow nothing (or the wrong thing).
+    /// </summary>
+    public static IReadOnlySet<string> PlainTextAllowed(RuleContext context, IReadOnlyDictionary<string, string>? annotations, IReadOnlyList<EnvironmentVariableSpec?>? variables)
+    {
+        if (annotations is null || !annotations.TryGetValue(PlainTextAnnotation, out var list))
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+        var names = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var plain = (variables ?? []).Where(v => v is not null && (v.Type ?? PlainText) == PlainText).Select(v => v!.Name ?? "").ToHashSet(StringComparer.Ordinal);
+        foreach (var name in names.Where(n => !plain.Contains(n)).Order(StringComparer.Ordinal))
+        {
+            context.Add(JsonPath.Field("$.metadata.annotations", PlainTextAnnotation),
+                $"lists {Quoted.Text(name)}, which is not a PLAINTEXT variable of spec.build.environment; list only such variables, comma-separated");
+        }
+        return names;
     }
 }
