@@ -24,7 +24,7 @@ internal sealed partial class RunProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts <c>reconciler run</c> on a SQLite store against LocalCloud at <paramref name="endpoint"/>, alone (no shards), with the health port on a free one and no client-side rate limit (as the in-process measurement).</summary>
-    public static async Task<RunProcess> StartAsync(string databasePath, Uri endpoint, int workers, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    public static async Task<RunProcess> StartAsync(string databasePath, Uri endpoint, int workers, string resyncPeriod, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -36,7 +36,7 @@ internal sealed partial class RunProcess : IAsyncDisposable
         string[] arguments =
         [
             typeof(CommandLineApp).Assembly.Location, "run", "--store", $"sqlite:{databasePath}", "--aws-endpoint-url", endpoint.ToString(),
-            "--workers", workers.ToString(CultureInfo.InvariantCulture), "--shards", "0", "--health-port", "0", "--resync-period", "1h", "--log-level", "Warning", "--aws-rate-limit", "0",
+            "--workers", workers.ToString(CultureInfo.InvariantCulture), "--shards", "0", "--health-port", "0", "--resync-period", resyncPeriod, "--log-level", "Warning", "--aws-rate-limit", "0",
         ];
         foreach (var argument in arguments)
         {
@@ -49,10 +49,6 @@ internal sealed partial class RunProcess : IAsyncDisposable
         start.Environment["AWS_REGION"] = LocalCloudInfo.DefaultRegion;
         start.Environment["AWS_ACCESS_KEY_ID"] = LocalCloudInfo.TestAccessKeyId;
         start.Environment["AWS_SECRET_ACCESS_KEY"] = LocalCloudInfo.TestSecretAccessKey;
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
         _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -70,14 +66,19 @@ internal sealed partial class RunProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="reconciles"/> reconciles have finished and nothing is queued or running.</summary>
-    public async Task WaitIdleAsync(long reconciles, CancellationToken cancellationToken)
+    public Task WaitIdleAsync(long reconciles, CancellationToken cancellationToken) =>
+        WaitAsync(m => Sum(m, "controller_runtime_reconcile_total") >= reconciles && Sum(m, "workqueue_depth") == 0 && Sum(m, "controller_runtime_active_workers") == 0,
+            cancellationToken);
+
+    /// <summary>Waits until more than <paramref name="reconciles"/> reconciles have finished (the periodic resync has begun).</summary>
+    public Task WaitBeyondAsync(long reconciles, CancellationToken cancellationToken) =>
+        WaitAsync(m => Sum(m, "controller_runtime_reconcile_total") > reconciles, cancellationToken);
+
+    private async Task WaitAsync(Func<string, bool> condition, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var metrics = await _health.GetStringAsync("metrics", cancellationToken);
-            if (Sum(metrics, "controller_runtime_reconcile_total") >= reconciles
-                && Sum(metrics, "workqueue_depth") == 0
-                && Sum(metrics, "controller_runtime_active_workers") == 0)
+            if (condition(await _health.GetStringAsync("metrics", cancellationToken)))
             {
                 return;
             }
