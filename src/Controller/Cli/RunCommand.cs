@@ -97,9 +97,18 @@ public static class RunCommand
             }
             using (clients)
             {
-                // The DynamoDB store watches through Streams with these clients; it falls back to polling by itself.
-                return await store.RunAsync(parse, (specs, location) => RunAsync(specs, location, clients, loggers, settings, parse, cancellationToken),
-                    cancellationToken, clients.DynamoDbStreams);
+                try
+                {
+                    // The DynamoDB store watches through Streams with these clients; it falls back to polling by itself.
+                    return await store.RunAsync(parse, (specs, location) => RunAsync(specs, location, clients, loggers, settings, parse, cancellationToken),
+                        cancellationToken, clients.DynamoDbStreams);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // SIGTERM while the store, leases or health port were still opening: no work was taken on, none to drain.
+                    await parse.InvocationConfiguration.Output.WriteLineAsync("reconciler run: stopped before start-up finished");
+                    return ExitCodes.Ok;
+                }
             }
         });
         return command;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net;
 using System.Text.RegularExpressions;
 using Reconciler.Controller.Aws;
@@ -125,6 +126,23 @@ public sealed class RunCommandTests : IDisposable
         Assert.StartsWith(message, result.Error, StringComparison.Ordinal);
         Assert.Equal("", result.Output);
         Assert.False(Directory.Exists(StateDirectory), "no store may be created");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("4")]
+    public async Task A_stop_before_start_up_finished_exits_0_and_says_so(string shards)
+    {
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+        var output = new StringWriter();
+
+        var exit = await CommandLineApp.Build()
+            .Parse(["run", .. StoreArguments, "--aws-endpoint-url", "http://127.0.0.1:9", "--aws-region", "us-east-1", "--health-port", "0", "--shards", shards])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stopped.Token);
+
+        Assert.True(exit == ExitCodes.Ok, output.ToString());
+        Assert.Contains("reconciler run: stopped before start-up finished", output.ToString(), StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
