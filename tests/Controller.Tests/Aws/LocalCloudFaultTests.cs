@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
+using Reconciler.Controller.Tests.Tracing;
 using Reconciler.Controller.Aws;
 using Reconciler.LocalCloud;
 using Reconciler.LocalCloud.Faults;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Polly.RateLimiting;
+using Reconciler.Controller.Tests.Tracing;
 using Reconciler.Controller.Aws;
 
 namespace Reconciler.Controller.Tests.Aws;

@@ -125,11 +125,11 @@ public sealed class ControllerTests
         await RuntimeHarness.WaitUntilAsync(async () => (await h.GetAsync("zeta")).Status is not null, "finally reconciled");
         await h.IdleAsync();
         Assert.Equal(0, h.Controller.Queue.NumRequeues("zeta"));
-        Assert.Equal(3, h.Recorder.Sum("controller_runtime_reconcile_errors_total"));
-        Assert.Equal(3, h.Recorder.Sum("controller_runtime_reconcile_total", "error"));
-        Assert.Equal(1, h.Recorder.Sum("controller_runtime_reconcile_total", "success"));
-        Assert.Equal(3, h.Recorder.Sum("workqueue_retries_total"));
-        Assert.Equal(0, h.Recorder.Sum("controller_runtime_reconcile_panics_total"));
+        Assert.Equal(3, h.Metric("controller_runtime_reconcile_errors_total"));
+        Assert.Equal(3, h.Metric("controller_runtime_reconcile_total", "error"));
+        Assert.Equal(1, h.Metric("controller_runtime_reconcile_total", "success"));
+        Assert.Equal(3, h.Metric("workqueue_retries_total"));
+        Assert.Equal(0, h.Metric("controller_runtime_reconcile_panics_total"));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class ControllerTests
         h.Time.Advance(TimeSpan.FromMinutes(6));
         await h.IdleAsync();
         Assert.Equal(1, h.Reconciler.Reconciles("eta"));
-        Assert.Equal(1, h.Recorder.Sum("controller_runtime_terminal_reconcile_errors_total"));
+        Assert.Equal(1, h.Metric("controller_runtime_terminal_reconcile_errors_total"));
 
         var current = await h.GetAsync("eta");
         await h.Store.UpdateAsync(current with { Spec = current.Spec with { DriftPolicy = "Detect" } }, default);
@@ -165,7 +165,7 @@ public sealed class ControllerTests
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.Reconciles("theta") == 1 && h.Controller.Queue.DelayedCount == 1);
         h.Time.Advance(TimeSpan.FromMinutes(1));
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.Reconciles("theta") == 2);
-        Assert.True(h.Recorder.Sum("controller_runtime_reconcile_total", "requeue_after") >= 1);
+        Assert.True(h.Metric("controller_runtime_reconcile_total", "requeue_after") >= 1);
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public sealed class ControllerTests
         await RuntimeHarness.WaitUntilAsync(() => h.Controller.Queue.DelayedCount == 1, "requeued after the timeout");
         h.Time.Advance(TimeSpan.FromSeconds(1));
         await RuntimeHarness.WaitUntilAsync(async () => (await h.GetAsync("iota")).Status is not null, "the retry succeeded");
-        Assert.Equal(1, h.Recorder.Sum("controller_runtime_reconcile_errors_total"));
+        Assert.Equal(1, h.Metric("controller_runtime_reconcile_errors_total"));
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class ControllerTests
         };
         await h.StartAsync();
         await h.CreateObjectAsync("kappa");
-        await RuntimeHarness.WaitUntilAsync(() => h.Recorder.Sum("controller_runtime_reconcile_panics_total") == 1, "panic counted");
+        await RuntimeHarness.WaitUntilAsync(() => h.Metric("controller_runtime_reconcile_panics_total") == 1, "panic counted");
         await RuntimeHarness.WaitUntilAsync(() => h.Controller.Queue.DelayedCount == 1, "requeued");
         h.Time.Advance(TimeSpan.FromSeconds(1));
         await RuntimeHarness.WaitUntilAsync(async () => (await h.GetAsync("kappa")).Status is not null, "the workers survived");
@@ -330,6 +330,6 @@ public sealed class ControllerTests
             Assert.True(Conditions.IsTrue(item.Status!.Conditions, ConditionTypes.Ready));
             Assert.Contains(RuntimeAnnotations.Finalizer, item.Metadata.Finalizers!);
         });
-        Assert.Equal(1_000, h.Recorder.Sum("controller_runtime_reconcile_total", "success"));
+        Assert.Equal(1_000, h.Metric("controller_runtime_reconcile_total", "success"));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Reconciler.Controller.Tests.Tracing;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
 using Reconciler.Controller.Telemetry;
@@ -25,7 +26,7 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         Informer = new Informer<PulumiPipeline>(Source, new InformerOptions<PulumiPipeline>(PageSize: 100, ResyncPeriod: resync ?? TimeSpan.FromMinutes(10), Copy: SpecStoreObjectSource.Copy, Random: new Random(3)), Time);
         StatusWriter = Source.StatusWriter();
         Reconciler = new SampleReconciler(StatusWriter, Time);
-        Recorder = new MetricRecorder(Name);
+        Recorder = new MetricRecorder(m => m.Name == RuntimeMetrics.MeterName);
         Controller = new Controller<PulumiPipeline>(Reconciler, Informer, Source,
             new ControllerOptions(Name, workers, reconcileTimeout, Queue: new WorkQueueOptions(JitterFraction: 0)), Time, metrics: Metrics, shards: shards);
     }
@@ -46,6 +47,11 @@ internal sealed class RuntimeHarness : IAsyncDisposable
     public StatusWriter<PulumiPipeline, PipelineStatus> StatusWriter { get; }
     public SampleReconciler Reconciler { get; }
     public MetricRecorder Recorder { get; }
+
+    /// <summary>The sum of a runtime instrument for this harness's controller, optionally only where the <c>result</c> tag is <paramref name="result"/>.</summary>
+    public double Metric(string instrument, string? result = null) => Recorder.Sum(instrument, tags =>
+        tags.TryGetValue("controller", out var controller) && (string?)controller == Name
+        && (result is null || (tags.TryGetValue("result", out var r) && (string?)r == result)));
     public Controller<PulumiPipeline> Controller { get; }
 
     public static PulumiPipeline Document(string name, IReadOnlyDictionary<string, string>? annotations = null) => new()

@@ -1,18 +1,24 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace Reconciler.Controller.Tests.Aws;
+namespace Reconciler.Controller.Tests.Tracing;
 
-/// <summary>Collects the measurements of one meter instance, so parallel tests do not see each other's.</summary>
+/// <summary>Collects the measurements of the meters a test chooses, with their tags, so parallel tests can tell theirs apart.</summary>
 public sealed class MetricRecorder : IDisposable
 {
     private readonly MeterListener listener = new();
 
+    /// <summary>Records one meter instance only.</summary>
     public MetricRecorder(Meter meter)
+        : this(m => ReferenceEquals(m, meter))
+    {
+    }
+
+    public MetricRecorder(Func<Meter, bool> meters)
     {
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (ReferenceEquals(instrument.Meter, meter))
+            if (meters(instrument.Meter))
             {
                 l.EnableMeasurementEvents(instrument);
             }
