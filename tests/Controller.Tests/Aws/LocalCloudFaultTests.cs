@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
-using Reconciler.Controller.Tests.Tracing;
 using Reconciler.Controller.Aws;
+using Reconciler.Controller.Tests.Tracing;
 using Reconciler.LocalCloud;
 using Reconciler.LocalCloud.Faults;
 

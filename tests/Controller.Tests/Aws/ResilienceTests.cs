@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Polly.RateLimiting;
-using Reconciler.Controller.Tests.Tracing;
 using Reconciler.Controller.Aws;
+using Reconciler.Controller.Tests.Tracing;
 
 namespace Reconciler.Controller.Tests.Aws;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
-using Reconciler.Controller.Tests.Tracing;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
 using Reconciler.Controller.Telemetry;
+using Reconciler.Controller.Tests.Tracing;
 using Reconciler.Model.Documents;
 
 namespace Reconciler.Controller.Tests.Runtime;
