@@ -5,7 +5,6 @@ using Reconciler.Controller.Aws;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
-using Reconciler.LocalCloud;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Validation;
 using Reconciler.Tests.Shared;

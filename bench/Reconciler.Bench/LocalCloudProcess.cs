@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Reconciler.Controller.Cli;
 using Reconciler.LocalCloud;

@@ -24,16 +24,29 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
     /// </summary>
     public async Task<PulumiPipeline> LatestAsync(PulumiPipeline cached, CancellationToken cancellationToken)
     {
-        if (!_written.TryGetValue(cached.Metadata.Name, out var version) || version == cached.Metadata.ResourceVersion)
+        var name = cached.Metadata.Name;
+        if (!_written.TryGetValue(name, out var version))
         {
             return cached;
         }
-        var latest = await store.GetAsync(cached.Metadata.Name, cancellationToken);
+        if (version == cached.Metadata.ResourceVersion)
+        {
+            // The informer has delivered our write; it never hands out anything older again.
+            _written.TryRemove(KeyValuePair.Create(name, version));
+            return cached;
+        }
+        var latest = await store.GetAsync(name, cancellationToken);
         if (latest is null)
         {
             return cached;
         }
-        _written.TryRemove(KeyValuePair.Create(cached.Metadata.Name, version));
+        if (latest.Metadata.ResourceVersion == cached.Metadata.ResourceVersion)
+        {
+            // Someone wrote after us and the informer has that copy: it is caught up.
+            _written.TryRemove(KeyValuePair.Create(name, version));
+        }
+        // Otherwise the mark stays: until the watch catches up, every reconcile must read past the stale copy, or it
+        // would compose a status from an old one and write a change that is not one.
         return latest;
     }
 
