@@ -4,12 +4,11 @@ WORKDIR /src
 COPY . .
 RUN dotnet publish src/Controller/Controller.csproj -c Release -o /out
 
+# The direct engine (the only one so far) calls the AWS APIs itself: the image needs no Pulumi CLI. The builds
+# install the CLI version each spec pins, inside CodeBuild.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# The Pulumi engine drives the pulumi CLI; pin it with the same version the specs default to.
-ARG PULUMI_VERSION=3.140.0
-RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates git \
-    && curl -fsSL https://get.pulumi.com | sh -s -- --version ${PULUMI_VERSION} \
-    && mv /root/.pulumi/bin/* /usr/local/bin/ && rm -rf /var/lib/apt/lists/*
+# curl for the task definition's container health check (GET /healthz).
+RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /out .
 RUN useradd --uid 10001 reconciler
