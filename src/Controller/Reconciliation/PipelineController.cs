@@ -81,6 +81,8 @@ public sealed class PipelineController : IAsyncDisposable
             new InformerOptions<PulumiPipeline>(ResyncPeriod: options.ResyncPeriod),
             time,
             loggers.CreateLogger<Informer<PulumiPipeline>>());
+        // Every resync, periodic or asked for, takes a new ListPipelines snapshot before its first reconcile.
+        Informer.AddHandler(new ResyncStart(Reader));
         Controller = new Controller<PulumiPipeline>(
             Reconciler,
             Informer,
@@ -121,17 +123,8 @@ public sealed class PipelineController : IAsyncDisposable
             Options.Workers, Engine.Name, Options.ResyncPeriod);
     }
 
-    /// <summary>Enqueues every cached spec, as a periodic resync does.</summary>
-    public int ResyncNow()
-    {
-        Reader.StartResync();
-        var keys = Informer.Keys();
-        foreach (var key in keys)
-        {
-            Controller.Enqueue(key);
-        }
-        return keys.Count;
-    }
+    /// <summary>Enqueues every cached spec now, through the same path as the periodic resync.</summary>
+    public int ResyncNow() => Informer.ResyncNow();
 
     /// <summary>Stops taking work, lets in-flight reconciles finish (within the shutdown timeout), stops the informer, releases leases.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -153,6 +146,27 @@ public sealed class PipelineController : IAsyncDisposable
         if (_ownedReader is not null)
         {
             await _ownedReader.DisposeAsync();
+        }
+    }
+
+    private sealed class ResyncStart(ILiveStateReader reader) : IInformerHandler<PulumiPipeline>
+    {
+        public void OnResyncStarting() => reader.StartResync();
+
+        public void OnAdd(PulumiPipeline added)
+        {
+        }
+
+        public void OnUpdate(PulumiPipeline previous, PulumiPipeline current)
+        {
+        }
+
+        public void OnDelete(PulumiPipeline deleted)
+        {
+        }
+
+        public void OnResync(PulumiPipeline cached)
+        {
         }
     }
 }

@@ -11,4 +11,10 @@ public interface IInformerHandler<in T>
 
     /// <summary>A periodic resync re-delivers every cached object, whatever changed.</summary>
     void OnResync(T cached);
+
+    /// <summary>A resync is about to re-deliver every cached object: once per resync, before the first <see cref="OnResync"/>.</summary>
+    /// <remarks>For state kept per resync, such as a snapshot of what the cloud lists, which a resync must see afresh.</remarks>
+    void OnResyncStarting()
+    {
+    }
 }

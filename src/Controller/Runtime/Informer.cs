@@ -222,15 +222,24 @@ public sealed class Informer<T> : IDisposable where T : IObject
         resyncTimer = time.CreateTimer(_ => Resync(), null, NextResync(period), Timeout.InfiniteTimeSpan);
     }
 
-    private void Resync()
+    /// <summary>Re-delivers every cached object now, as the periodic resync does (its schedule is unchanged); answers how many.</summary>
+    public int ResyncNow()
     {
         lock (deliver)
         {
-            foreach (var item in cache.Values)
+            Notify(h => h.OnResyncStarting());
+            var items = cache.Values.ToList();
+            foreach (var item in items)
             {
                 Notify(h => h.OnResync(item));
             }
+            return items.Count;
         }
+    }
+
+    private void Resync()
+    {
+        ResyncNow();
         // A fresh timer each period (see WorkQueue: re-arming from inside a one-shot callback is not portable).
         var previous = resyncTimer;
         resyncTimer = time.CreateTimer(_ => Resync(), null, NextResync(options.EffectiveResyncPeriod), Timeout.InfiniteTimeSpan);

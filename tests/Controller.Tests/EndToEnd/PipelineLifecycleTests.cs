@@ -279,6 +279,8 @@ public abstract class PipelineLifecycleTests(StoreKind kind, DynaliteServer? dyn
             operation is "CodeBuild.BatchGetProjects" or "CodePipeline.ListPipelines",
             $"steady state called {operation}"));
         Assert.InRange(calls["CodeBuild.BatchGetProjects"].Requests, 2, 4);
+        // Each resync looks at the pipelines afresh: one ListPipelines snapshot each.
+        Assert.Equal(2, calls["CodePipeline.ListPipelines"].Requests);
     }
 
     [Fact]

@@ -95,8 +95,36 @@ public sealed class InformerTests : IAsyncLifetime
         await run;
     }
 
+    [Fact]
+    public async Task A_periodic_resync_announces_itself_once_then_redelivers_every_cached_object()
+    {
+        await store.CreateAsync(RuntimeHarness.Document("one"), default);
+        await store.CreateAsync(RuntimeHarness.Document("two"), default);
+        var time = new FakeTimeProvider();
+        var handler = new RecordingHandler();
+        using var informer = new Informer<PulumiPipeline>(new SpecStoreObjectSource(store),
+            new InformerOptions<PulumiPipeline>(ResyncPeriod: TimeSpan.FromMinutes(5), ResyncJitter: 0), time);
+        informer.AddHandler(handler);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(default).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(handler.Resyncs);
+
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(["start", "one", "two"], handler.Resyncs.Take(1).Concat(handler.Resyncs.Skip(1).Order()));
+        Assert.Equal(2, informer.ResyncNow());
+        Assert.Equal(6, handler.Resyncs.Count);
+        Assert.Equal("start", handler.Resyncs.ElementAt(3));
+
+        await stop.CancelAsync();
+        await run;
+    }
+
     private sealed class RecordingHandler : IInformerHandler<PulumiPipeline>
     {
+        public ConcurrentQueue<string> Resyncs { get; } = new();
+
         public ConcurrentQueue<string> Adds { get; } = new();
         public ConcurrentQueue<string> Updates { get; } = new();
         public ConcurrentQueue<string> Deletes { get; } = new();
@@ -107,9 +135,9 @@ public sealed class InformerTests : IAsyncLifetime
 
         public void OnDelete(PulumiPipeline deleted) => Deletes.Enqueue(deleted.Metadata.Name);
 
-        public void OnResync(PulumiPipeline cached)
-        {
-        }
+        public void OnResync(PulumiPipeline cached) => Resyncs.Enqueue(cached.Metadata.Name);
+
+        public void OnResyncStarting() => Resyncs.Enqueue("start");
     }
 
     /// <summary>Fault injection over the real source: the first watch changes the store behind the informer's back, then expires.</summary>
