@@ -15,14 +15,14 @@ public sealed class TokenParameterCheck(ISsmClient ssm, TimeProvider time, TimeS
     public async Task<bool> ExistsAsync(string parameterName, CancellationToken cancellationToken)
     {
         var check = _checks.GetOrAdd(parameterName, Start);
-        if (check.Answer.IsCompletedSuccessfully
-            && time.GetElapsedTime(check.StartedAt) >= (await check.Answer ? existsFor : missingFor))
+        if (check.Answer.IsValueCreated && check.Answer.Value.IsCompletedSuccessfully
+            && time.GetElapsedTime(check.StartedAt) >= (await check.Answer.Value ? existsFor : missingFor))
         {
             check = _checks.AddOrUpdate(parameterName, Start, (name, old) => old == check ? Start(name) : old);
         }
         try
         {
-            return await check.Answer.WaitAsync(cancellationToken);
+            return await check.Answer.Value.WaitAsync(cancellationToken);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -32,7 +32,9 @@ public sealed class TokenParameterCheck(ISsmClient ssm, TimeProvider time, TimeS
         }
     }
 
-    private Check Start(string name) => new(time.GetTimestamp(), ssm.ParameterExistsAsync(name, CancellationToken.None));
+    // The dictionary may run a factory more than once under contention and keep one result: the call itself is
+    // deferred behind a Lazy, so only the kept check ever reaches SSM.
+    private Check Start(string name) => new(time.GetTimestamp(), new Lazy<Task<bool>>(() => ssm.ParameterExistsAsync(name, CancellationToken.None)));
 
-    private sealed record Check(long StartedAt, Task<bool> Answer);
+    private sealed record Check(long StartedAt, Lazy<Task<bool>> Answer);
 }
