@@ -99,6 +99,7 @@ internal static class ControllerScenario
                 Console.WriteLine($"| first (start to idle: the first list enqueues every spec) | {alone.FirstSeconds:0.00} | {alone.FirstCalls.Values.Sum():N0} | {ByOperation(alone.FirstCalls)} |");
                 Console.WriteLine($"| periodic resync (first reconcile to idle) | {alone.ResyncSeconds:0.00} | {alone.ResyncCalls.Values.Sum():N0} | {ByOperation(alone.ResyncCalls)} |");
                 Console.WriteLine();
+                Console.WriteLine($"executable: {RunProcess.Executable}");
                 Console.WriteLine($"store writes over both passes: {alone.StoreWrites:N0}; peak RSS over the process's whole life: {alone.PeakMegabytes:0} MB; exit on SIGTERM: {alone.Exit}");
                 Console.WriteLine($"(a new process reads each pipeline once; the peak includes start-up and the informer's cache of all {steady:N0} specs; " +
                     $"LocalCloud's own peak, in its process: {cloud.PeakMegabytes():0} MB)");

@@ -23,6 +23,14 @@ internal sealed partial class RunProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>
+    /// The <c>reconciler.dll</c> to run: the one built with the bench, or <c>BENCH_RECONCILER_DLL</c>, e.g. a
+    /// <c>dotnet publish</c> output, to measure a build as it ships (ReadyToRun, trimmed, ...).
+    /// </summary>
+    public static string Executable => Environment.GetEnvironmentVariable("BENCH_RECONCILER_DLL") is { Length: > 0 } path
+        ? Path.GetFullPath(path)
+        : typeof(CommandLineApp).Assembly.Location;
+
     /// <summary>Starts <c>reconciler run</c> on a SQLite store against LocalCloud at <paramref name="endpoint"/>, alone (no shards), with the health port on a free one and no client-side rate limit (as the in-process measurement).</summary>
     public static async Task<RunProcess> StartAsync(string databasePath, Uri endpoint, int workers, string resyncPeriod, CancellationToken cancellationToken)
     {
@@ -35,7 +43,7 @@ internal sealed partial class RunProcess : IAsyncDisposable
         };
         string[] arguments =
         [
-            typeof(CommandLineApp).Assembly.Location, "run", "--store", $"sqlite:{databasePath}", "--aws-endpoint-url", endpoint.ToString(),
+            Executable, "run", "--store", $"sqlite:{databasePath}", "--aws-endpoint-url", endpoint.ToString(),
             "--workers", workers.ToString(CultureInfo.InvariantCulture), "--shards", "0", "--health-port", "0", "--resync-period", resyncPeriod, "--log-level", "Warning", "--aws-rate-limit", "0",
         ];
         foreach (var argument in arguments)
