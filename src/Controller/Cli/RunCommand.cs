@@ -6,6 +6,7 @@ using Reconciler.Controller.Engines;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
+using Reconciler.Controller.Sync;
 using Reconciler.Controller.Telemetry;
 using Reconciler.Controller.Web;
 
@@ -45,6 +46,8 @@ public static class RunCommand
         };
         store.AddTo(command);
         aws.AddTo(command);
+        var sync = new SyncSourceOptions("sync-");
+        sync.AddTo(command);
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -63,7 +66,10 @@ public static class RunCommand
                     Settings.Parse(parse, healthBind, HealthBindVariable, ParseAddress, "127.0.0.1"),
                     Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, 16),
                     Settings.Parse<string?>(parse, selector, SelectorVariable, ParseSelector, null),
-                    Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information));
+                    Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information))
+                {
+                    Sync = sync.RepositoryOf(parse) is null ? null : sync.Resolve(parse),
+                };
                 settings.Validate();
             }
             catch (FormatException e)
@@ -132,16 +138,21 @@ public static class RunCommand
             TimeProvider.System,
             loggers,
             leases: leases);
+        using var sync = settings.Sync is not { } syncSettings ? null : await SyncRunnable.CreateAsync(syncSettings.Options, syncSettings.CacheDir, syncSettings.Interval ?? TimeSpan.FromMinutes(1),
+            specs, location, leases?.Identity, Environment.GetEnvironmentVariable(SyncSourceOptions.WebhookSecretVariable), TimeProvider.System, loggers, cancellationToken);
         await using var health = await HealthServer.StartAsync(
-            new HealthServerOptions(settings.HealthPort, settings.HealthBind, [PipelineMetrics.MeterName, AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName]),
+            new HealthServerOptions(settings.HealthPort, settings.HealthBind, [PipelineMetrics.MeterName, AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName], sync?.Routes),
             [controller.Readiness],
             loggers,
             cancellationToken);
         await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
-            $"resync every {settings.Controller.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {health.Address}");
+            $"resync every {settings.Controller.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {health.Address}" +
+            (settings.Sync is { } synced ? $", syncing {synced.Options.Source.Id} @ {synced.Options.Source.Ref}{(sync!.Routes.Count > 0 ? " (webhook on)" : "")}" : ""));
+        var syncing = Task.CompletedTask;
         try
         {
             await controller.StartAsync(cancellationToken);
+            syncing = sync?.RunAsync(cancellationToken) ?? Task.CompletedTask;
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException)
@@ -149,6 +160,7 @@ public static class RunCommand
             // SIGTERM or Ctrl-C: stop taking work, let in-flight reconciles finish, release leases.
         }
         logger.LogInformation("Stopping");
+        await syncing.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         await controller.StopAsync(CancellationToken.None);
         leases?.Dispose();
         return ExitCodes.Ok;
@@ -183,6 +195,9 @@ public static class RunCommand
 
     private sealed record RunSettings(PipelineControllerOptions Controller, int HealthPort, string HealthBind, int Shards, string? Selector, LogLevel LogLevel)
     {
+        /// <summary>The config repository the run syncs, when one is configured.</summary>
+        public (Reconciler.Controller.Sync.SyncOptions Options, string CacheDir, TimeSpan? Interval)? Sync { get; init; }
+
         /// <exception cref="FormatException">A number is out of range; the message names the option and its variable.</exception>
         public void Validate()
         {

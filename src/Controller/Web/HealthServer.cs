@@ -54,6 +54,10 @@ public sealed class HealthServer : IAsyncDisposable
             return Results.Text(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
+        foreach (var route in options.Routes ?? [])
+        {
+            route(app);
+        }
         await app.StartAsync(cancellationToken);
         var server = new HealthServer(app);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
