@@ -109,12 +109,12 @@ public sealed class NamedLease : IDisposable
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var holding = await TickAsync(cancellationToken);
             try
             {
+                var holding = await TickAsync(cancellationToken);
                 await Task.Delay(holding ? options.EffectiveRenewInterval : options.EffectiveRetryInterval, time, cancellationToken);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }

@@ -82,7 +82,7 @@ public sealed class SyncCommandTests
             var applied = await ReconcilerProcess.RunAsync(Sync(), environment);
             Assert.True(applied.ExitCode == 0, applied.ToString());
             await harness.WaitForReadyAsync("site");
-            await harness.Controller.StopAsync(CancellationToken.None);
+            await harness.StopAsync();
             repo.Write("specs/site.json", SyncDocuments.Json("site", timeoutMinutes: 90));
             repo.Write("specs/shop.json", SyncDocuments.Json("shop"));
             repo.Commit("change site, add shop");
