@@ -108,7 +108,15 @@ public sealed class GitRepositoryCache
             {
                 Extract(tree, source.NormalizedPath.Length == 0 ? staging : Path.Combine(staging, source.NormalizedPath), cancellationToken);
             }
-            Directory.Move(staging, target);
+            try
+            {
+                Directory.Move(staging, target);
+            }
+            catch (IOException) when (Directory.Exists(target))
+            {
+                // Another process sharing the cache extracted the same revision first: the same content.
+                Directory.Delete(staging, recursive: true);
+            }
             Prune(revisions, keep: target);
             return directory;
         }
