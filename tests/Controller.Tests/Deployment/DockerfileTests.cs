@@ -81,7 +81,7 @@ public sealed partial class DockerfileTests
     {
         var check = FinalStageChain("false").Last(i => i.Keyword == "HEALTHCHECK").Arguments;
         var url = new Uri(UrlPattern().Match(check).Value);
-        var defaults = new HealthServerOptions();
+        var defaults = new WebServerOptions();
 
         Assert.Equal(defaults.Port, url.Port);
         Assert.Equal(defaults.BindAddress, url.Host);

@@ -15,11 +15,9 @@ public sealed class TaskDefinitionTests
 {
     private static readonly DeploymentTemplate Template = DeploymentTemplate.With();
 
-    private static readonly int DefaultHealthPort = (int)typeof(HealthServerOptions).GetConstructors().Single()
-        .GetParameters().Single(p => p.Name == nameof(HealthServerOptions.Port)).DefaultValue!;
+    private const int DefaultHealthPort = WebServerOptions.DefaultPort;
 
-    private static readonly string DefaultHealthBind = (string)typeof(HealthServerOptions).GetConstructors().Single()
-        .GetParameters().Single(p => p.Name == nameof(HealthServerOptions.BindAddress)).DefaultValue!;
+    private const string DefaultHealthBind = WebServerOptions.DefaultBindAddress;
 
     [Fact]
     public async Task The_health_check_calls_a_path_the_health_server_answers_on_its_default_port_and_loopback()
@@ -36,10 +34,14 @@ public sealed class TaskDefinitionTests
         Assert.DoesNotContain(RunCommand.HealthBindVariable, Template.Environment("reconciler").Keys);
         Assert.Null(container["PortMappings"]);
 
-        await using var server = await HealthServer.StartAsync(new HealthServerOptions(0), []);
+        // The server `run` starts, with its health and metrics routes: the health check's path and the collector's scrape path answer.
+        await using var server = await WebServer.StartAsync(new WebServerOptions(Port: 0), [new HealthRoutes([]), new MetricsRoutes()]);
         using var http = new HttpClient();
-        using var response = await http.GetAsync(new Uri(server.Address, url.AbsolutePath));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        foreach (var path in new[] { url.AbsolutePath, "/metrics" })
+        {
+            using var response = await http.GetAsync(new Uri(server.Address, path));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
     }
 
     [Fact]
