@@ -4,9 +4,10 @@ using Reconciler.Model.Documents;
 namespace Reconciler.Controller.Sync;
 
 /// <summary>
-/// Writes a plan, one conditional write per document: creates and updates first, prunes last, each against the
-/// resourceVersion the plan was made from, so a document changed meanwhile fails the sync instead of being overwritten.
-/// After each document write its status gets <c>sourceRevision</c>.
+/// Writes a plan: creates and updates through the one document writer (<see cref="SpecApplier"/>), each refused as a
+/// conflict when the stored document is no longer the one the plan was made from, so a document changed meanwhile
+/// fails the sync instead of being overwritten; prunes last, on the planned resourceVersion. After each document
+/// write its status gets <c>sourceRevision</c>.
 /// </summary>
 public sealed class SyncApplier(ISpecStore store)
 {
@@ -18,31 +19,27 @@ public sealed class SyncApplier(ISpecStore store)
     /// <exception cref="StoreConflictException">A document changed between planning and writing.</exception>
     public async Task ApplyAsync(SyncPlan plan, CancellationToken cancellationToken)
     {
-        foreach (var change in plan.Changes.Where(c => c.Action is SyncAction.Create or SyncAction.Update or SyncAction.Adopt))
+        var writes = plan.Changes.Where(c => c.Action is SyncAction.Create or SyncAction.Update or SyncAction.Adopt).ToList();
+        var planned = writes.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        // Validated with the whole revision already (RevisionLoader), so the set is valid as it stands.
+        var set = new SpecSet([.. writes.Select(c => c.Desired!)], [], writes.Count, 0);
+        var options = new SpecApplyOptions
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var desired = change.Desired!;
-            PulumiPipeline written;
-            if (change.Action == SyncAction.Create)
+            Precondition = (stored, incoming) => stored?.Metadata.ResourceVersion == planned[incoming.Metadata.Name].Current?.Metadata.ResourceVersion
+                ? null
+                : "changed since the sync planned it; the next sync plans again",
+        };
+        try
+        {
+            await foreach (var result in new SpecApplier(store).ApplyAsync(set, options, cancellationToken))
             {
-                try
-                {
-                    written = await store.CreateAsync(desired, cancellationToken);
-                }
-                catch (StoreAlreadyExistsException)
-                {
-                    throw new StoreConflictException($"document '{change.Name}' was created by someone else while the sync ran; the next sync plans again");
-                }
+                await RecordRevisionAsync(result.Name, plan.Revision, cancellationToken);
+                Written?.Invoke(planned[result.Name]);
             }
-            else
-            {
-                written = await store.UpdateAsync(desired with
-                {
-                    Metadata = desired.Metadata with { ResourceVersion = change.Current!.Metadata.ResourceVersion },
-                }, cancellationToken);
-            }
-            await RecordRevisionAsync(written, plan.Revision, cancellationToken);
-            Written?.Invoke(change);
+        }
+        catch (StoreAlreadyExistsException e)
+        {
+            throw new StoreConflictException($"a document was created by someone else while the sync ran ({e.Message}); the next sync plans again", e);
         }
         foreach (var change in plan.Of(SyncAction.Prune))
         {
@@ -60,20 +57,21 @@ public sealed class SyncApplier(ISpecStore store)
     }
 
     // The controller writes status too; its writes keep sourceRevision, so on a race read again and retry.
-    private async Task RecordRevisionAsync(PulumiPipeline document, string revision, CancellationToken cancellationToken)
+    private async Task RecordRevisionAsync(string name, string revision, CancellationToken cancellationToken)
     {
-        var current = document;
         for (var attempt = 1; ; attempt++)
         {
+            var current = await store.GetAsync(name, cancellationToken)
+                ?? throw new StoreNotFoundException($"document '{name}' was deleted while the sync wrote it");
             var status = (current.Status ?? new PipelineStatus()) with { SourceRevision = revision };
             try
             {
-                await store.UpdateStatusAsync(current.Metadata.Name, current.Metadata.ResourceVersion!, status, cancellationToken);
+                await store.UpdateStatusAsync(name, current.Metadata.ResourceVersion!, status, cancellationToken);
                 return;
             }
             catch (StoreConflictException) when (attempt < StatusAttempts)
             {
-                current = await store.GetAsync(current.Metadata.Name, cancellationToken) ?? throw new StoreNotFoundException($"document '{document.Metadata.Name}' was deleted while the sync wrote it");
+                // Read again and retry.
             }
         }
     }
