@@ -54,7 +54,10 @@ public static class DemoCommand
             : NullLoggerFactory.Instance;
         try
         {
-            await using var cloud = await EmbeddedCloud.StartAsync(documents.Select(d => d.Spec.Pulumi.AccessTokenParameter).ToList(), loggers: loggers, cancellationToken: cancellationToken);
+            var tokens = documents.Select(d => d.Spec.Pulumi.Token()).OfType<AccessTokenSpec>().ToList();
+            await using var cloud = await EmbeddedCloud.StartAsync(
+                tokens.Where(t => !t.IsSecret()).Select(t => t.Parameter!).Distinct().ToList(), loggers: loggers, cancellationToken: cancellationToken,
+                secrets: tokens.Where(t => t.IsSecret()).Select(t => t.Secret!).Distinct().ToList());
             var path = Path.Combine(folder, "reconciler.db");
             await using var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = path, WatchPollInterval = TimeSpan.FromMilliseconds(50) }, TimeProvider.System, loggers.CreateLogger("store"), cancellationToken);
             await output.WriteLineAsync($"● store     sqlite:{path}");
@@ -77,7 +80,7 @@ public static class DemoCommand
 
             var options = new PipelineControllerOptions { Workers = 4, ResyncPeriod = TimeSpan.FromMinutes(1), BatchWindow = TimeSpan.FromMilliseconds(10) };
             await using var controller = new PipelineController(store, new SpecStoreObjectSource(store), cloud.Clients.CodeBuild, cloud.Clients.CodePipeline, cloud.Clients.Ssm,
-                options, TimeProvider.System, loggers);
+                options, TimeProvider.System, loggers, secrets: cloud.Clients.SecretsManager);
             await controller.StartAsync(cancellationToken);
             await output.WriteLineAsync($"● running   controller: engine {controller.Engine.Name}, {options.Workers} workers, resync every {options.ResyncPeriod.TotalSeconds:0}s");
 

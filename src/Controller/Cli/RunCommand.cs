@@ -131,7 +131,8 @@ public static class RunCommand
             settings.Controller,
             TimeProvider.System,
             loggers,
-            leases: leases);
+            leases: leases,
+            secrets: clients.SecretsManager);
         await using var health = await HealthServer.StartAsync(
             new HealthServerOptions(settings.HealthPort, settings.HealthBind, [PipelineMetrics.MeterName, AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName]),
             [controller.Readiness],

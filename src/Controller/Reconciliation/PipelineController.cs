@@ -40,7 +40,8 @@ public sealed class PipelineController : IAsyncDisposable
         ILoggerFactory loggers,
         PipelineMetrics? metrics = null,
         RuntimeMetrics? runtimeMetrics = null,
-        LeaseCoordinator? leases = null)
+        LeaseCoordinator? leases = null,
+        ISecretsManagerClient? secrets = null)
     {
         Options = options;
         Metrics = metrics ?? PipelineMetrics.Default;
@@ -66,7 +67,7 @@ public sealed class PipelineController : IAsyncDisposable
         };
         var tokens = options.SkipTokenCheck || ssm is null
             ? null
-            : new TokenParameterCheck(ssm, time, options.TokenParameterTtl, TimeSpan.FromSeconds(30));
+            : new AccessTokenCheck(ssm, secrets, time, options.TokenParameterTtl, TimeSpan.FromSeconds(30));
         Reconciler = new PipelineReconciler(
             Reader,
             Engine,

@@ -28,8 +28,14 @@ public sealed record PulumiSettings
 {
     public string? WorkDir { get; init; }
     public string CliVersion { get; init => field = value ?? ""; } = "";
+    /// <summary>The short form of <c>accessToken: { parameter: ... }</c>; kept for existing documents.</summary>
     public string AccessTokenParameter { get; init => field = value ?? ""; } = "";
+    public AccessTokenSpec? AccessToken { get; init; }
     public string? EscEnvironment { get; init; }
+
+    /// <summary>The token reference in effect: <see cref="AccessToken"/>, else the short form, else none.</summary>
+    public AccessTokenSpec? Token() => AccessToken
+        ?? (string.IsNullOrEmpty(AccessTokenParameter) ? null : new AccessTokenSpec { Parameter = AccessTokenParameter });
 }
 
 /// <summary>The CodeBuild environment every stage's project runs in.</summary>

@@ -195,5 +195,6 @@ public sealed class ControllerHarness : IAsyncDisposable
         Cloud.Clients.Ssm,
         Options,
         TimeProvider.System,
-        NullLoggerFactory.Instance);
+        NullLoggerFactory.Instance,
+        secrets: Cloud.Clients.SecretsManager);
 }
