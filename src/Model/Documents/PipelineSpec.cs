@@ -65,6 +65,19 @@ public sealed record StageSpec
     public string Operation { get; init => field = value ?? StageOperations.Preview; } = StageOperations.Preview;
     public TriggerSpec On { get; init => field = value ?? new(); } = new();
     public bool Approval { get; init; }
+
+    /// <summary>On a pull-request stage: deploy an ephemeral stack per pull request instead of previewing <see cref="Stack"/>.</summary>
+    public ReviewStackSpec? ReviewStack { get; init; }
+}
+
+/// <summary>
+/// An ephemeral stack per pull request: <c>&lt;org&gt;/&lt;project&gt;/&lt;prefix&gt;&lt;number&gt;</c>, created with the
+/// configuration of the stage's stack (the base), updated on every push to the pull request, destroyed and removed
+/// when it is merged or closed.
+/// </summary>
+public sealed record ReviewStackSpec
+{
+    public string Prefix { get; init => field = value ?? "pr-"; } = "pr-";
 }
 
 /// <summary>The git event that runs a stage; exactly one member is set.</summary>

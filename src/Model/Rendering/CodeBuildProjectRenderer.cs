@@ -53,7 +53,9 @@ public static class CodeBuildProjectRenderer
 
     private static string Description(string specName, StageSpec stage)
     {
-        var text = $"pulumi {stage.Operation} of {stage.Stack}: stage {stage.Name} of {specName} (managed by reconciler)";
+        var text = stage.ReviewStack is { } review
+            ? $"pulumi up of review stacks {BuildspecRenderer.ReviewStackPrefix(stage, review)}<pr> (config from {stage.Stack}), destroyed on merge or close: stage {stage.Name} of {specName} (managed by reconciler)"
+            : $"pulumi {stage.Operation} of {stage.Stack}: stage {stage.Name} of {specName} (managed by reconciler)";
         return text.Length <= DescriptionMaxLength ? text : text[..(DescriptionMaxLength - 3)] + "...";
     }
 

@@ -37,6 +37,7 @@ internal static class DocumentRules
         PulumiRules.Check(context, spec.Pulumi);
         BuildRules.Check(context, spec.Build, document.Metadata?.Annotations);
         StageRules.Check(context, spec.Stages, pipelineEnabled);
+        ReviewStackRules.Check(context, spec);
         PipelineRules.Check(context, spec);
         PolicyRules.Check(context, spec);
         TagRules.Check(context, spec.Tags);
