@@ -5,6 +5,9 @@ namespace Reconciler.Model.Documents;
 /// <summary>What the owners of a pipeline declare: source, Pulumi settings, build settings and stages.</summary>
 public sealed record PipelineSpec
 {
+    /// <summary>The PulumiPipelineTemplate this spec states differences from; absent from an effective spec.</summary>
+    public string? Template { get; init; }
+
     public SourceSpec Source { get; init => field = value ?? new(); } = new();
     public PulumiSettings Pulumi { get; init => field = value ?? new(); } = new();
     public BuildSettings Build { get; init => field = value ?? new(); } = new();
@@ -68,6 +71,9 @@ public sealed record StageSpec
 
     /// <summary>On a pull-request stage: deploy an ephemeral stack per pull request instead of previewing <see cref="Stack"/>.</summary>
     public ReviewStackSpec? ReviewStack { get; init; }
+
+    /// <summary>In a spec that names a template: drop the inherited stage of this name. Absent from an effective spec.</summary>
+    public bool? Remove { get; init; }
 }
 
 /// <summary>
