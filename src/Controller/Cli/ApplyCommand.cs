@@ -28,10 +28,10 @@ public static class ApplyCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            IReadOnlyList<(string Source, string Text)> sources;
+            IReadOnlyList<(string Source, byte[] Bytes)> sources;
             try
             {
-                sources = await DocumentSources.ReadAsync(parse.GetValue(files) ?? [], Console.In, cancellationToken);
+                sources = await DocumentSources.ReadAsync(parse.GetValue(files) ?? [], DocumentSources.OpenStandardInput, cancellationToken);
             }
             catch (FileNotFoundException e)
             {
@@ -43,7 +43,7 @@ public static class ApplyCommand
                 await error.WriteLineAsync("error: no documents found (a directory is searched for *.json)");
                 return ExitCodes.Failure;
             }
-            var results = sources.Select(s => SpecValidator.Validate(s.Source, s.Text)).ToList();
+            var results = sources.Select(s => SpecValidator.Validate(s.Source, s.Bytes)).ToList();
             var problems = results.SelectMany(r => r.Errors).Select(e => e.ToString()).ToList();
             foreach (var duplicate in results.Where(r => r.IsValid && r.Document is not null).GroupBy(r => r.Document!.Metadata.Name).Where(g => g.Count() > 1))
             {

@@ -31,6 +31,23 @@ public sealed class PipelineReconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ReconcileSpecAsync(document, cancellationToken);
+        }
+        catch (StatusTooLargeException e)
+        {
+            // Retrying cannot help and applying without a record of it would leave untracked resources: only a
+            // smaller spec (a new generation) can go on. The Stalled status keeps the resources already recorded.
+            var latest = await statusWriter.LatestAsync(document, cancellationToken);
+            var message = e.Message.Length > MaxMessageLength ? e.Message[..MaxMessageLength] : e.Message;
+            await WriteAsync(latest, Stalled(latest, StatusReasons.StatusTooLarge, message, latest.Status?.Resources ?? []), cancellationToken);
+            throw new TerminalReconcileException(StatusReasons.StatusTooLarge, $"{latest.Metadata.Name}: {message}", e);
+        }
+    }
+
+    private async Task<ReconcileResult> ReconcileSpecAsync(PulumiPipeline document, CancellationToken cancellationToken)
+    {
         document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
         var previous = document.Status ?? new PipelineStatus();

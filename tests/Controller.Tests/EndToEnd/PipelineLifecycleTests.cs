@@ -310,6 +310,31 @@ public abstract class PipelineLifecycleTests(StoreKind kind, DynaliteServer? dyn
         Assert.Equal(stalled.Metadata.Generation, stalled.Status!.ObservedGeneration);
         Assert.Empty(harness.Cloud.Server.State.ProjectNames);
     }
+
+    [Fact]
+    public async Task A_status_that_would_take_the_document_over_400_KB_stalls_the_spec_and_nothing_is_applied()
+    {
+        await using var harness = await StartAsync();
+        PulumiPipeline WithNotes(int length) => Named(Sample("website.json", d => d with
+        {
+            Spec = d.Spec with { Build = d.Spec.Build with { Environment = [new EnvironmentVariableSpec { Name = "RELEASE_NOTES", Value = new string('n', length) }] } },
+        }), "bulky");
+        // The spec alone fits, 1,200 bytes under the limit, and so does a Stalled status; the status recording the
+        // intent to create six resources does not.
+        var target = Reconciler.Model.Validation.SpecValidator.MaxDocumentBytes - 1200;
+        var spec = WithNotes(target - StoredDocumentJson.Size(WithNotes(0)));
+        Assert.Equal(target, StoredDocumentJson.Size(spec));
+        await harness.CreateAsync(spec);
+
+        var stalled = await harness.WaitForAsync("bulky", d => Conditions.IsTrue(d.Status?.Conditions ?? [], ConditionTypes.Stalled), "Stalled");
+
+        var condition = Condition(stalled, ConditionTypes.Stalled);
+        Assert.Equal(StatusReasons.StatusTooLarge, condition.Reason);
+        Assert.Contains("400 KB", condition.Message, StringComparison.Ordinal);
+        Assert.Equal(StatusPhases.Stalled, stalled.Status!.Phase);
+        Assert.Empty(harness.Cloud.Server.State.ProjectNames);
+        Assert.False(harness.Cloud.Server.Counters.Snapshot().ContainsKey("CodeBuild.CreateProject"));
+    }
 }
 
 public sealed class SqlitePipelineLifecycleTests() : PipelineLifecycleTests(StoreKind.Sqlite, null);
