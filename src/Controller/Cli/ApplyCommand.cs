@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Reconciler.Controller.Store;
+using Reconciler.Model.Documents;
+using Reconciler.Model.Rendering;
 using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Cli;
@@ -62,6 +64,17 @@ public static class ApplyCommand
             var suffix = parse.GetValue(dryRun) ? " (dry run)" : "";
             return await store.RunAsync(parse, async (specs, _) =>
             {
+                var collisions = DerivedNameCollision.Find(results.Select(r => r.Document!).ToList(), await ListAllAsync(specs, cancellationToken));
+                if (collisions.Count > 0)
+                {
+                    foreach (var collision in collisions)
+                    {
+                        var source = results.First(r => r.Document!.Metadata.Name == collision.Spec).Source;
+                        await error.WriteLineAsync($"invalid: {source}: $.spec.stages[{collision.StageIndex}].name: {collision}");
+                    }
+                    await error.WriteLineAsync($"error: nothing was applied: {collisions.Count} derived name collision(s)");
+                    return ExitCodes.Failure;
+                }
                 foreach (var document in results.Select(r => r.Document!))
                 {
                     var name = document.Metadata.Name;
@@ -101,5 +114,19 @@ public static class ApplyCommand
             }, cancellationToken);
         });
         return command;
+    }
+
+    private static async Task<List<PulumiPipeline>> ListAllAsync(ISpecStore specs, CancellationToken cancellationToken)
+    {
+        var all = new List<PulumiPipeline>();
+        string? next = null;
+        do
+        {
+            var page = await specs.ListAsync(new ListOptions(ContinueToken: next), cancellationToken);
+            all.AddRange(page.Items);
+            next = page.ContinueToken;
+        }
+        while (next is not null);
+        return all;
     }
 }

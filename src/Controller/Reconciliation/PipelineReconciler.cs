@@ -77,7 +77,8 @@ public sealed class PipelineReconciler(
         if (plan.Conflicts.Count > 0)
         {
             var message = Summarize(plan.Conflicts.Select(c => c.ToString()))
-                + $"; nothing was changed. To take them over, annotate the spec with {OwnershipIdentity.AdoptAnnotation}: \"true\"";
+                + $"; nothing was changed. To take over resources no other spec owns, annotate the spec with {OwnershipIdentity.AdoptAnnotation}: \"true\" " +
+                "(a resource another spec owns is never adopted: rename a stage or delete that spec)";
             await WriteAsync(document, Stalled(document, StatusReasons.ResourceConflict, message, Resources(desired, live, plan, null)), cancellationToken);
             return ReconcileResult.Requeue(options.ResyncPeriod);
         }

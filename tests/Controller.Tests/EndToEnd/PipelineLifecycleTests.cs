@@ -4,6 +4,7 @@ using Reconciler.Controller.Store;
 using Reconciler.Controller.Tests.Dynalite;
 using Reconciler.Model.Aws;
 using Reconciler.Model.Documents;
+using Reconciler.Model.Planning;
 using static Reconciler.Controller.Tests.EndToEnd.ControllerHarness;
 
 namespace Reconciler.Controller.Tests.EndToEnd;
@@ -309,6 +310,31 @@ public abstract class PipelineLifecycleTests(StoreKind kind, DynaliteServer? dyn
         Assert.Contains("timeoutMinutes", condition.Message, StringComparison.Ordinal);
         Assert.Equal(stalled.Metadata.Generation, stalled.Status!.ObservedGeneration);
         Assert.Empty(harness.Cloud.Server.State.ProjectNames);
+    }
+
+    [Fact]
+    public async Task Adoption_never_takes_a_project_another_spec_owns()
+    {
+        await using var harness = await StartAsync();
+        // Stored directly (apply would refuse the second): web + prod-deploy and web-prod + deploy meet at web-prod-deploy.
+        var web = await harness.CreateAsync(Named(Sample("website.json", d => d with
+        {
+            Spec = d.Spec with { Stages = [d.Spec.Stages[1] with { Name = "prod-deploy" }] },
+        }), "web"));
+        await harness.WaitForReadyAsync("web");
+        await harness.CreateAsync(Named(Sample("website.json", d => d with
+        {
+            Metadata = d.Metadata with { Annotations = new Dictionary<string, string> { [OwnershipIdentity.AdoptAnnotation] = "true" } },
+            Spec = d.Spec with { Stages = [d.Spec.Stages[1] with { Name = "deploy", Stack = "acme/website/other" }] },
+        }), "web-prod"));
+
+        var stalled = await harness.WaitForAsync("web-prod", d => Conditions.IsTrue(d.Status?.Conditions ?? [], ConditionTypes.Stalled), "Stalled");
+
+        Assert.Equal(StatusReasons.ResourceConflict, Condition(stalled, ConditionTypes.Stalled).Reason);
+        Assert.Contains("owner: spec web (uid", Condition(stalled, ConditionTypes.Stalled).Message, StringComparison.Ordinal);
+        var tags = harness.Cloud.Server.State.GetProject("web-prod-deploy")!["tags"]!.AsArray().ToDictionary(t => (string)t!["key"]!, t => (string)t!["value"]!);
+        Assert.Equal(("web", web.Metadata.Uid), (tags[OwnershipTags.Spec], tags[OwnershipTags.Uid]));
+        Assert.Contains("stage prod-deploy of web ", (string?)harness.Cloud.Server.State.GetProject("web-prod-deploy")!["description"], StringComparison.Ordinal);
     }
 
     [Fact]
