@@ -21,7 +21,7 @@ public static class ApplyCommand
         var store = new StoreOptions();
         var command = new Command("apply",
             "Validate every document first (nothing is written if any is invalid), then create or update each one. " +
-            "An update keeps what the store owns (uid, status, finalizers) and bumps generation only when spec, labels or annotations changed. " +
+            "An update keeps what the store owns (uid, status, finalizers) and bumps generation only when the spec changed (labels and annotations only move resourceVersion). " +
             ExitCodes.HelpText);
         command.Options.Add(files);
         command.Options.Add(dryRun);

@@ -210,21 +210,22 @@ public sealed class PipelineReconciler(
         return ReconcileResult.Requeue(options.DeletionRecheck);
     }
 
-    // Validation depends only on what generation versions (spec, labels, annotations) and on the uid, so a resync of
+    // Validation depends only on the spec (what generation versions), the annotations that matter and the uid, so a resync of
     // an unchanged spec reuses its verdict. The rendered state is not kept: it costs tens of microseconds to make
     // again and tens of kilobytes to hold, times every spec, in the steady state's memory.
     private (IReadOnlyList<ValidationError> Errors, DesiredState? Desired) Compile(PulumiPipeline document)
     {
         var meta = document.Metadata;
         IReadOnlyList<ValidationError> errors;
-        if (_validated.TryGetValue(meta.Name, out var known) && known.Generation == meta.Generation && known.Uid == meta.Uid && meta.Generation > 0)
+        var annotations = ReconcilePredicate.Annotations(meta);
+        if (_validated.TryGetValue(meta.Name, out var known) && known.Generation == meta.Generation && known.Uid == meta.Uid && known.Annotations == annotations && meta.Generation > 0)
         {
             errors = known.Errors;
         }
         else
         {
             errors = SpecValidator.Validate(meta.Name, document);
-            _validated[meta.Name] = new Validated(meta.Uid, meta.Generation, errors.Count == 0 ? [] : errors);
+            _validated[meta.Name] = new Validated(meta.Uid, meta.Generation, annotations, errors.Count == 0 ? [] : errors);
         }
         return (errors, errors.Count == 0 ? PipelineRenderer.Render(document) : null);
     }
@@ -383,7 +384,7 @@ public sealed class PipelineReconciler(
         _ => null,
     };
 
-    private sealed record Validated(string? Uid, long Generation, IReadOnlyList<ValidationError> Errors);
+    private sealed record Validated(string? Uid, long Generation, string Annotations, IReadOnlyList<ValidationError> Errors);
 
     private static string InSync(IReadOnlyList<ResourceStatus> resources) => $"{resources.Count} resources in sync";
 

@@ -192,7 +192,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             return;
         }
         var meta = item.Metadata;
-        var fingerprint = (meta.Generation, ReconcilePredicate.ReconcileRequest(meta));
+        var fingerprint = (meta.Generation, ReconcilePredicate.Annotations(meta));
         if (parked.TryGetValue(key, out var failedAt))
         {
             if (failedAt == fingerprint && meta.DeletionTimestamp is null)

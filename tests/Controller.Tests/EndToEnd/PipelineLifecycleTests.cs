@@ -125,6 +125,32 @@ public abstract class PipelineLifecycleTests(StoreKind kind, DynaliteServer? dyn
     }
 
     [Fact]
+    public async Task Under_Detect_a_label_change_and_a_reconcile_request_never_overwrite_a_hand_edit()
+    {
+        await using var harness = await StartAsync();
+        var created = await harness.CreateAsync(Named(Sample("website.json", d => d with { Spec = d.Spec with { DriftPolicy = DriftPolicies.Detect } }), "notes"));
+        await harness.WaitForReadyAsync("notes");
+        harness.Cloud.Server.Counters.Reset();
+        harness.Cloud.Server.State.ChangeProject("notes-preview", p => p["timeoutInMinutes"] = 15);
+
+        var relabelled = await harness.UpdateAsync("notes", d => d with
+        {
+            Metadata = d.Metadata with
+            {
+                Labels = new Dictionary<string, string> { ["team"] = "docs" },
+                Annotations = new Dictionary<string, string> { [RuntimeAnnotations.ReconcileRequest] = "now" },
+            },
+        });
+        var detected = await harness.WaitForAsync("notes", d => Conditions.IsTrue(d.Status!.Conditions, ConditionTypes.Drifted), "drifted");
+
+        Assert.Equal(created.Metadata.Generation, relabelled.Metadata.Generation);
+        Assert.Equal(StatusPhases.Drifted, detected.Status!.Phase);
+        await harness.WaitForIdleAsync();
+        Assert.Equal(15, (int)harness.Cloud.Server.State.GetProject("notes-preview")!["timeoutInMinutes"]!);
+        Assert.Equal(0, harness.Cloud.Server.Counters["CodeBuild.UpdateProject"].Requests);
+    }
+
+    [Fact]
     public async Task An_out_of_band_change_is_only_reported_under_driftPolicy_Detect()
     {
         await using var harness = await StartAsync();
