@@ -7,6 +7,7 @@ using Reconciler.Controller.Hosting;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
+using Reconciler.Controller.Sync;
 using Reconciler.Controller.Telemetry;
 using Reconciler.Controller.Web;
 
@@ -58,6 +59,8 @@ public static class RunCommand
         }
         store.AddTo(command);
         aws.AddTo(command);
+        var sync = new SyncSourceOptions("sync-");
+        sync.AddTo(command);
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -93,7 +96,10 @@ public static class RunCommand
                             [AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName]),
                     },
                     Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, RuntimeDefaults.Shards),
-                    Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information));
+                    Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information))
+                {
+                    Sync = sync.RepositoryOf(parse) is null ? null : sync.Resolve(parse),
+                };
                 settings.Validate();
             }
             catch (FormatException e)
@@ -154,11 +160,18 @@ public static class RunCommand
         var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);
         await using var host = new ReconcilerHost(specs, clients.Services, settings.Host, TimeProvider.System, loggers, leases);
         host.Add(new PipelineController(host, settings.Controller));
+        var syncing = settings.Sync is not { } syncSettings ? null : await SyncRunnable.CreateAsync(host, location, syncSettings.Options, syncSettings.CacheDir,
+            syncSettings.Interval ?? TimeSpan.FromMinutes(1), Environment.GetEnvironmentVariable(SyncSourceOptions.WebhookSecretVariable), cancellationToken);
+        if (syncing is not null)
+        {
+            host.Add(syncing);
+        }
         try
         {
             await host.StartAsync(cancellationToken);
             await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
-                $"resync every {settings.Host.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {host.Web!.Address}");
+                $"resync every {settings.Host.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {host.Web!.Address}" +
+                (settings.Sync is { } synced ? $", syncing {synced.Options.Source.Id} @ {synced.Options.Source.Ref}{(syncing!.HasWebhook ? " (webhook on)" : "")}" : ""));
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException)
@@ -195,6 +208,9 @@ public static class RunCommand
 
     private sealed record RunSettings(PipelineControllerOptions Controller, ReconcilerHostOptions Host, int Shards, LogLevel LogLevel)
     {
+        /// <summary>The config repository the run syncs, when one is configured.</summary>
+        public (Reconciler.Controller.Sync.SyncOptions Options, string CacheDir, TimeSpan? Interval)? Sync { get; init; }
+
         /// <exception cref="FormatException">A number is out of range; the message names the option and its variable.</exception>
         public void Validate()
         {
