@@ -137,7 +137,7 @@ public static class RunCommand
                 {
                     // The DynamoDB store watches through Streams with these clients; it falls back to polling by itself.
                     return await store.RunAsync(parse, (specs, location) => RunAsync(specs, location, clients, loggers, settings, parse, cancellationToken),
-                        cancellationToken, clients.DynamoDbStreams);
+                        cancellationToken, clients.DynamoDbStreams, loggers.CreateLogger("reconciler.store"));
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {

@@ -17,7 +17,7 @@ public static class ValidateCommand
     });
 
     /// <param name="standardInput">What <c>-</c> reads; the process's standard input unless a test supplies one.</param>
-    public static Command Create(TextReader? standardInput = null)
+    public static Command Create(Func<Stream>? standardInput = null)
     {
         var paths = new Argument<string[]>("paths")
         {
@@ -38,11 +38,11 @@ public static class ValidateCommand
             output,
         };
         command.Action = new UsageCheckedAction((parse, ct) =>
-            RunAsync(parse, parse.GetValue(paths) ?? [], parse.GetValue(output) ?? "text", standardInput ?? Console.In, ct));
+            RunAsync(parse, parse.GetValue(paths) ?? [], parse.GetValue(output) ?? "text", standardInput ?? DocumentSources.OpenStandardInput, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, string[] paths, string format, TextReader standardInput, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult parse, string[] paths, string format, Func<Stream> standardInput, CancellationToken ct)
     {
         var options = paths.Where(p => p.StartsWith('-') && p != DocumentSources.StandardInput).ToList();
         if (options.Count > 0)
@@ -50,7 +50,7 @@ public static class ValidateCommand
             return UsageCheckedAction.Fail(parse,
                 options.Select(o => $"Unrecognized option '{o}' (to check a file whose name starts with \"-\", write ./{o})."));
         }
-        IReadOnlyList<(string Source, string Text)> documents;
+        IReadOnlyList<(string Source, byte[] Bytes)> documents;
         try
         {
             documents = await DocumentSources.ReadAsync(paths, standardInput, ct);

@@ -14,6 +14,7 @@ public static class StatusReasons
     public const string DriftCorrected = "DriftCorrected";
     public const string NoDrift = "NoDrift";
     public const string Deleting = "Deleting";
+    public const string StatusTooLarge = "StatusTooLarge";
 }
 
 /// <summary>The values of <c>status.phase</c>.</summary>

@@ -63,19 +63,20 @@ internal sealed class AdminApi(CloudState state, RequestCounters counters, Fault
     private async Task SeedBuildsAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         var body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken);
-        if (body?["builds"] is not JsonArray builds)
+        if (body is not JsonObject root)
+        {
+            throw new ArgumentException("$: expected an object {\"builds\": [...]}");
+        }
+        if (root["builds"] is not JsonArray builds)
         {
             throw new ArgumentException("$.builds: expected a list of builds");
         }
-        var seeded = new JsonArray();
+        var objects = new List<JsonObject>(builds.Count);
         for (var i = 0; i < builds.Count; i++)
         {
-            if (builds[i] is not JsonObject build)
-            {
-                throw new ArgumentException($"$.builds[{i}]: expected an object");
-            }
-            seeded.Add(state.AddBuild(build));
+            objects.Add(builds[i] as JsonObject ?? throw new ArgumentException($"$.builds[{i}]: expected an object"));
         }
+        var seeded = new JsonArray([.. state.AddBuilds(objects)]);
         await WriteNodeAsync(response, StatusCodes.Status200OK, new JsonObject { ["builds"] = seeded }, cancellationToken);
     }
 

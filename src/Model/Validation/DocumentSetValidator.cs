@@ -10,6 +10,35 @@ namespace Reconciler.Model.Validation;
 /// </summary>
 public static class DocumentSetValidator
 {
+    /// <summary>
+    /// Validates document bytes, which must be UTF-8: a document with an invalid sequence gets the error with its byte
+    /// offset, and the rest are validated together as text.
+    /// </summary>
+    public static IReadOnlyList<ValidationResult> Validate(IReadOnlyList<(string Source, byte[] Bytes)> documents)
+    {
+        var results = new ValidationResult?[documents.Count];
+        var decoded = new List<(string Source, string Text)>();
+        var positions = new List<int>();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            if (Utf8Text.TryDecode(documents[i].Bytes, out _) is { } text)
+            {
+                decoded.Add((documents[i].Source, text));
+                positions.Add(i);
+            }
+            else
+            {
+                results[i] = SpecValidator.Validate(documents[i].Source, documents[i].Bytes);
+            }
+        }
+        var validated = Validate(decoded);
+        for (var j = 0; j < positions.Count; j++)
+        {
+            results[positions[j]] = validated[j];
+        }
+        return results!;
+    }
+
     /// <summary>One result per document, in the order given; a template's result carries no PulumiPipeline.</summary>
     public static IReadOnlyList<ValidationResult> Validate(IReadOnlyList<(string Source, string Text)> documents)
     {

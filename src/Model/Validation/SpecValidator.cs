@@ -46,6 +46,17 @@ public static class SpecValidator
         }
     }
 
+    /// <summary>Validates document bytes, which must be UTF-8: an invalid sequence is an error with its byte offset.</summary>
+    public static ValidationResult Validate(string source, ReadOnlySpan<byte> utf8)
+    {
+        if (Utf8Text.TryDecode(utf8, out var invalid) is { } text)
+        {
+            return Validate(source, text);
+        }
+        return Invalid(source, new ValidationError(source, JsonPath.Root,
+            $"invalid UTF-8 at byte offset {invalid!.Offset}: {invalid.Reason}; save the document as UTF-8"));
+    }
+
     /// <summary>Applies the semantic rules to a typed document, such as one read back from the store.</summary>
     public static IReadOnlyList<ValidationError> Validate(string source, PulumiPipeline document)
     {

@@ -37,6 +37,27 @@ public sealed class RunCommandTests : IDisposable
     };
 
     [Fact]
+    public async Task Run_logs_through_its_own_logger_the_malformed_items_its_store_skips()
+    {
+        await using var cloud = await EmbeddedCloud.StartAsync([ControllerHarness.TokenParameter]);
+        var apply = await ReconcilerProcess.RunAsync(["apply", "-f", RepositoryPaths.Combine("samples", "specs", "website.json"), .. StoreArguments]);
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """INSERT INTO specs (name, resource_version, document) VALUES ('mangled', 1, '{"metadata": "not an object"');""";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var run = RunningReconciler.Start(
+            ["run", .. StoreArguments, "--aws-endpoint-url", cloud.Server.Endpoint.ToString(), "--health-port", "0", "--workers", "2"],
+            AwsEnvironment);
+
+        await run.WaitForOutputAsync(new Regex(@"reconciler\.store\[4001\] .*skipped malformed item 'mangled'"), Patience);
+    }
+
+    [Fact]
     public async Task Run_converges_an_applied_spec_serves_health_corrects_drift_on_resync_and_exits_0_on_SIGTERM()
     {
         await using var cloud = await EmbeddedCloud.StartAsync([ControllerHarness.TokenParameter]);

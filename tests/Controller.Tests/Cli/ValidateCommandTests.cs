@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using Reconciler.Controller.Cli;
 using Reconciler.Tests.Shared;
@@ -94,7 +95,7 @@ public class ValidateCommandTests
     public async Task A_dash_reads_standard_input_as_stdin()
     {
         var text = await File.ReadAllTextAsync(RepositoryPaths.Combine("samples", "invalid", "cli-version.json"));
-        var root = new RootCommand { ValidateCommand.Create(new StringReader(text)) };
+        var root = new RootCommand { ValidateCommand.Create(() => new MemoryStream(Encoding.UTF8.GetBytes(text))) };
         var output = new StringWriter();
 
         var exit = await root.Parse(["validate", "-"]).InvokeAsync(new InvocationConfiguration { Output = output, Error = new StringWriter() });

@@ -27,15 +27,19 @@ public sealed class AccessTokenCheckTests : IAsyncLifetime
     [Fact]
     public void Concurrent_checks_of_one_parameter_make_one_call()
     {
-        // A client slow to start its call holds the race open: every check that arrives meanwhile must share it.
-        var check = new AccessTokenCheck(new SlowToStart(_cloud.Clients.Ssm), null, _time, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
-        // Threads of their own, released together, so the checks truly overlap whatever the thread pool's size.
+        // The client holds every call until all checks have been asked, so the race stays open without a clock:
+        // every check must share the first call, or a second call is counted.
         var answers = new bool[4];
+        var client = new HeldUntilAllAsked(_cloud.Clients.Ssm, answers.Length);
+        var check = new AccessTokenCheck(client, null, _time, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
+        // Threads of their own, released together, so the checks truly overlap whatever the thread pool's size.
         using var start = new Barrier(answers.Length);
         var threads = Enumerable.Range(0, answers.Length).Select(i => new Thread(() =>
         {
             start.SignalAndWait();
-            answers[i] = check.ExistsAsync(Token, CancellationToken.None).GetAwaiter().GetResult();
+            var pending = check.ExistsAsync(Token, CancellationToken.None);
+            client.Asked();
+            answers[i] = pending.GetAwaiter().GetResult();
         })).ToList();
 
         threads.ForEach(t => t.Start());
@@ -112,13 +116,24 @@ public sealed class AccessTokenCheckTests : IAsyncLifetime
         Assert.Equal(1, SecretCalls);
     }
 
-    /// <summary>The real client, with a delay before each call starts, as a cold connection or a slow signer would add.</summary>
-    private sealed class SlowToStart(ISsmClient inner) : ISsmClient
+    /// <summary>The real client, whose calls wait until every caller has asked (no timing involved).</summary>
+    private sealed class HeldUntilAllAsked(ISsmClient inner, int callers) : ISsmClient
     {
-        public Task<bool> ParameterExistsAsync(string name, CancellationToken cancellationToken)
+        private readonly TaskCompletionSource _allAsked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _asked;
+
+        public void Asked()
         {
-            Thread.Sleep(50);
-            return inner.ParameterExistsAsync(name, cancellationToken);
+            if (Interlocked.Increment(ref _asked) == callers)
+            {
+                _allAsked.SetResult();
+            }
+        }
+
+        public async Task<bool> ParameterExistsAsync(string name, CancellationToken cancellationToken)
+        {
+            await _allAsked.Task.WaitAsync(cancellationToken);
+            return await inner.ParameterExistsAsync(name, cancellationToken);
         }
     }
 }
