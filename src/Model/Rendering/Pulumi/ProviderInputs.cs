@@ -383,6 +383,7 @@ public static class ProviderInputs
     private static int? Int(JsonObject inputs, string name) => inputs[name] switch
     {
         JsonValue v when v.TryGetValue<int>(out var i) => i,
+        JsonValue v when v.TryGetValue<long>(out var l) => checked((int)l),
         JsonValue v => (int)v.GetValue<double>(),
         _ => null,
     };
