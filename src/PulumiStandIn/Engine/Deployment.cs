@@ -106,8 +106,8 @@ internal sealed class Deployment(
             backend.AppendHistory(project, stack, new JsonObject
             {
                 ["kind"] = kind switch { UpdateKind.Refresh => "refresh", UpdateKind.Destroy => "destroy", _ => "update" },
-                ["startTime"] = started.ToUnixTimeSeconds(),
-                ["endTime"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                ["startTime"] = started.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["endTime"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                 ["result"] = result,
                 ["message"] = "",
                 ["environment"] = new JsonObject { ["exec.kind"] = environment("PULUMI_AUTOMATION_API") is "true" ? "auto.local" : "cli" },
@@ -179,12 +179,12 @@ internal sealed class Deployment(
                 StateResource applied;
                 if (op == "create")
                 {
-                    var (id, outputs) = await provider!.CreateAsync(resource.Type, resource.Properties, interrupt);
+                    var (id, outputs) = await provider!.CreateAsync(resource.Type, resource.Properties, CancellationToken.None);
                     applied = planned with { Id = id, Outputs = outputs };
                 }
                 else
                 {
-                    applied = planned with { Outputs = await provider!.UpdateAsync(resource.Type, old!.Id, resource.Properties, interrupt) };
+                    applied = planned with { Outputs = await provider!.UpdateAsync(resource.Type, old!.Id, resource.Properties, CancellationToken.None) };
                 }
                 checkpoint.PendingOperations.Clear();
                 Replace(checkpoint, applied);
@@ -225,7 +225,7 @@ internal sealed class Deployment(
             JsonObject? live;
             try
             {
-                live = await provider!.ReadAsync(type, resource.Id, interrupt);
+                live = await provider!.ReadAsync(type, resource.Id, CancellationToken.None);
             }
             catch (AwsCallException ex)
             {
@@ -271,7 +271,7 @@ internal sealed class Deployment(
         {
             try
             {
-                await provider!.DeleteAsync(PulumiResourceType.Find(resource.Type)!, resource.Id, interrupt);
+                await provider!.DeleteAsync(PulumiResourceType.Find(resource.Type)!, resource.Id, CancellationToken.None);
             }
             catch (AwsCallException ex) when (ex.Code is "ResourceNotFoundException" or "PipelineNotFoundException")
             {
@@ -290,6 +290,7 @@ internal sealed class Deployment(
         Count("delete");
     }
 
+    // A step that started finishes (as the real engine finishes in-flight steps on the first ^C); the interrupt is checked between steps.
     // The knobs act here: a slow step, and a process that dies mid-update with its pending operation recorded and its lock held.
     private async Task BeforeStepAsync(Checkpoint checkpoint, StateResource resource, string op)
     {
