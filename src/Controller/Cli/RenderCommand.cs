@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Reconciler.Model.Rendering;
+using Reconciler.Model.Rendering.Pulumi;
 using Reconciler.Model.Serialization;
 using Reconciler.Model.Validation;
 
@@ -9,29 +11,38 @@ namespace Reconciler.Controller.Cli;
 /// <summary><c>reconciler render &lt;file&gt; [--output json|yaml]</c>: prints the AWS request bodies a spec document implies.</summary>
 public static class RenderCommand
 {
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true, IndentSize = 2, NewLine = "\n" };
+
     public static Command Create()
     {
         var file = new Argument<string>("file")
         {
             Description = "The spec document (kind: PulumiPipeline) to render, or - for standard input.",
         };
-        var output = new Option<string>("--output", "-o")
+        var output = new Option<string?>("--output", "-o")
         {
-            Description = "Output format.",
-            DefaultValueFactory = _ => "json",
+            Description = "Output format (default: json for the direct engine's request bodies, yaml for the Pulumi program).",
         };
         output.AcceptOnlyFromAmong("json", "yaml");
+        var engine = new Option<string>("--engine")
+        {
+            Description = "direct: the API request bodies; pulumi: the Pulumi YAML program (Pulumi.yaml) the Pulumi engine runs.",
+            DefaultValueFactory = _ => "direct",
+        };
+        engine.AcceptOnlyFromAmong("direct", "pulumi");
 
         var command = new Command("render",
-            "Validate a spec document and render it into the CodeBuild projects, webhooks and CodePipeline pipeline it implies, with their hashes. " +
+            "Validate a spec document and render it into the CodeBuild projects, webhooks and CodePipeline pipeline it implies, with their hashes " +
+            "(or, with --engine pulumi, the Pulumi YAML program that declares them). " +
             "Exit codes: 0 rendered, 1 invalid document, 2 usage error.");
         command.Arguments.Add(file);
         command.Options.Add(output);
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(file)!, parse.GetValue(output)!, parse.InvocationConfiguration, ct));
+        command.Options.Add(engine);
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(file)!, parse.GetValue(output), parse.GetValue(engine)!, parse.InvocationConfiguration, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string file, string format, InvocationConfiguration io, CancellationToken ct)
+    private static async Task<int> RunAsync(string file, string? format, string engine, InvocationConfiguration io, CancellationToken ct)
     {
         (string Source, byte[] Bytes) input;
         try
@@ -65,6 +76,12 @@ public static class RenderCommand
         }
 
         var state = PipelineRenderer.Render(result.Document);
+        if (engine == "pulumi")
+        {
+            var program = PulumiProgramRenderer.Render(state);
+            await io.Output.WriteAsync(format == "json" ? program.ToDocument().ToJsonString(IndentedJson) + "\n" : program.ToYaml());
+            return ExitCodes.Ok;
+        }
         var json = DesiredStateJson.Write(state);
         await io.Output.WriteAsync(format == "yaml" ? JsonToYaml.Convert(JsonNode.Parse(json)) : json);
         return ExitCodes.Ok;

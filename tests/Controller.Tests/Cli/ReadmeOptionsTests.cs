@@ -8,6 +8,8 @@ using Reconciler.Controller.Store;
 using Reconciler.Controller.Web;
 using Reconciler.Tests.Shared;
 
+using Reconciler.Controller.Engines.Pulumi;
+
 namespace Reconciler.Controller.Tests.Cli;
 
 /// <summary>The README's options table of <c>reconciler run</c> against the command itself: every option, its variables, its one default.</summary>
@@ -40,6 +42,9 @@ public sealed partial class ReadmeOptionsTests
         ["--workers"] = $"{RuntimeDefaults.Workers}",
         ["--resync-period"] = Settings.FormatDuration(RuntimeDefaults.ResyncPeriod),
         ["--engine"] = EngineRegistry.DefaultEngine,
+        ["--pulumi-cli"] = PulumiEngineDefinition.Cli.Default!,
+        ["--pulumi-workdir"] = PulumiEngineDefinition.WorkDir.Default!,
+        ["--pulumi-concurrency"] = PulumiEngineDefinition.Concurrency.Default!,
         ["--shards"] = $"{RuntimeDefaults.Shards}",
         ["--health-port"] = $"{WebServerOptions.DefaultPort}, {WebServerOptions.DefaultBindAddress}",
         ["--skip-token-check"] = "false",

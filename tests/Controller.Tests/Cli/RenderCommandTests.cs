@@ -30,6 +30,18 @@ public class RenderCommandTests
     }
 
     [Fact]
+    public async Task Engine_pulumi_prints_the_golden_program_and_its_json_form_reads_the_same()
+    {
+        var (exit, yaml, error) = await Run("render", Sample("payments-pipeline"), "--engine", "pulumi");
+        var (jsonExit, json, _) = await Run("render", Sample("payments-pipeline"), "--engine", "pulumi", "-o", "json");
+
+        Assert.Equal((0, 0), (exit, jsonExit));
+        Assert.Equal("", error);
+        Assert.Equal(await File.ReadAllTextAsync(RepositoryPaths.Combine("samples", "pulumi", "payments-pipeline.yaml")), yaml);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), YamlToJson.Read(yaml)), "the JSON program does not read back as the YAML one");
+    }
+
+    [Fact]
     public async Task A_document_that_cannot_be_read_as_a_spec_prints_file_path_and_message_and_exits_1()
     {
         var file = TempFile("""{ "apiVersion": "reconciler/v1", "kind": "PulumiPipeline", "metadata": { "name": 7 } }""");
@@ -63,6 +75,7 @@ public class RenderCommandTests
     [InlineData("render", "samples/specs/website.json", "--output", "xml")]
     [InlineData("render", "samples/specs/website.json", "--bogus")]
     [InlineData("render", "a.json", "b.json")]
+    [InlineData("render", "samples/specs/website.json", "--engine", "terraform")]
     public async Task A_usage_error_exits_2_and_names_the_problem(params string[] args)
     {
         var (exit, output, error) = await Run(args);
