@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Reconciler.Controller.Store;
+using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Cli;
@@ -60,10 +61,14 @@ public static class ApplyCommand
                 return ExitCodes.Failure;
             }
             var suffix = parse.GetValue(dryRun) ? " (dry run)" : "";
+            // A commit's trace starts here when OTLP export is configured; the documents written carry its traceparent.
+            using var telemetry = await TelemetryProviders.StartAsync(cancellationToken: cancellationToken);
+            using var activity = CliTracing.StartApply(results.Count, suffix.Length > 0);
             return await store.RunAsync(parse, async (specs, _) =>
             {
-                foreach (var document in results.Select(r => r.Document!))
+                foreach (var applied in results.Select(r => r.Document!))
                 {
+                    var document = CliTracing.WithTraceParent(applied, activity);
                     var name = document.Metadata.Name;
                     try
                     {
@@ -77,7 +82,7 @@ public static class ApplyCommand
                             }
                             outcome = "created";
                         }
-                        else if (ObjectLifecycle.ForUpdate(current, document).Kind == StoreTransitionKind.Unchanged)
+                        else if (ObjectLifecycle.ForUpdate(current, CliTracing.WithTraceParentOf(applied, current)).Kind == StoreTransitionKind.Unchanged)
                         {
                             outcome = "unchanged";
                         }

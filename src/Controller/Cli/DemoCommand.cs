@@ -6,6 +6,7 @@ using Reconciler.Controller.Aws;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
+using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Validation;
 
@@ -49,8 +50,11 @@ public static class DemoCommand
         var documents = samples.Select(s => s.Document!).ToList();
         var folder = data?.FullName ?? Directory.CreateTempSubdirectory("reconciler-demo-").FullName;
         Directory.CreateDirectory(folder);
+        using var telemetry = await TelemetryProviders.StartAsync(cancellationToken: cancellationToken);
+        // --verbose logs at RECONCILER_LOG_LEVEL (Information unless set), like run.
+        var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable(RunCommand.LogLevelVariable), ignoreCase: true, out var parsed) ? parsed : LogLevel.Information;
         using var loggers = verbose
-            ? LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; }))
+            ? LoggerFactory.Create(b => telemetry.ConfigureLogging(b, level))
             : NullLoggerFactory.Instance;
         try
         {

@@ -82,9 +82,9 @@ public static class RunCommand
                 await error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
-            using var loggers = LoggerFactory.Create(builder => builder
-                .SetMinimumLevel(settings.LogLevel)
-                .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; }));
+            // Resource (ECS task attributes included), OTLP traces, metrics and logs: one place, before anything logs.
+            using var telemetry = await TelemetryProviders.StartAsync(cancellationToken: cancellationToken);
+            using var loggers = LoggerFactory.Create(builder => telemetry.ConfigureLogging(builder, settings.LogLevel));
             AwsClients clients;
             try
             {
@@ -118,8 +118,6 @@ public static class RunCommand
     {
         var output = parse.InvocationConfiguration.Output;
         var logger = loggers.CreateLogger("reconciler.run");
-        // Spans leave the process only when an OTLP endpoint is configured (the ECS task definition sets one).
-        using var tracing = TraceExport.Start();
         using var http = new HttpClient();
         var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);
         await using var controller = new PipelineController(
@@ -133,7 +131,7 @@ public static class RunCommand
             loggers,
             leases: leases);
         await using var health = await HealthServer.StartAsync(
-            new HealthServerOptions(settings.HealthPort, settings.HealthBind, [PipelineMetrics.MeterName, AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName]),
+            new HealthServerOptions(settings.HealthPort, settings.HealthBind, TelemetryProviders.MeterNames),
             [controller.Readiness],
             loggers,
             cancellationToken);
