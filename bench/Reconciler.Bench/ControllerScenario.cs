@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Controller.Aws;
+using Reconciler.Controller.Hosting;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
@@ -35,7 +36,7 @@ internal static class ControllerScenario
             await using var cloud = await LocalCloudProcess.StartAsync([website.Spec.Pulumi.AccessTokenParameter], cancellationToken);
             using var clients = new AwsClients(EmbeddedCloud.ClientOptionsFor(cloud.Endpoint), null, environment: _ => null);
             await using var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(work.FullName, "bench.db") }, cancellationToken: cancellationToken);
-            var options = new PipelineControllerOptions { Workers = workers, ResyncPeriod = TimeSpan.FromHours(1), BatchWindow = TimeSpan.FromMilliseconds(50) };
+            var options = new PipelineControllerOptions { Workers = workers, BatchWindow = TimeSpan.FromMilliseconds(50) };
             Console.WriteLine($"controller bench: {Environment.ProcessorCount} cores, {workers} workers, SQLite store, LocalCloud in its own process over HTTP, direct engine, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
             Console.WriteLine();
 
@@ -43,12 +44,13 @@ internal static class ControllerScenario
             await CreateAsync(store, Enumerable.Range(0, cold).Select(Spec), cancellationToken);
             await cloud.ResetCountersAsync(cancellationToken);
             var clock = Stopwatch.StartNew();
-            await using (var controller = NewController(store, clients, options))
+            var (coldHost, _) = NewController(store, clients, options);
+            await using (coldHost)
             {
-                await controller.StartAsync(cancellationToken);
+                await StartAsync(coldHost, cancellationToken);
                 await WaitReadyAsync(store, cold, cancellationToken);
                 clock.Stop();
-                await controller.StopAsync(cancellationToken);
+                await coldHost.StopAsync(cancellationToken);
             }
             Console.WriteLine($"## cold convergence: {cold:N0} specs × 3 stages ({cold / 100:N0} with a pipeline)");
             Console.WriteLine();
@@ -57,22 +59,24 @@ internal static class ControllerScenario
 
             // 2. Steady-state resync of many specs, after they converged.
             await CreateAsync(store, Enumerable.Range(cold, steady - cold).Select(Spec), cancellationToken);
-            await using (var controller = NewController(store, clients, options))
+            var (host, controller) = NewController(store, clients, options);
+            await using (host)
             {
                 var converge = Stopwatch.StartNew();
-                await controller.StartAsync(cancellationToken);
+                await StartAsync(host, cancellationToken);
                 await WaitReadyAsync(store, steady, cancellationToken);
                 await WaitIdleAsync(controller, cancellationToken);
                 Console.WriteLine($"(converged the other {steady - cold:N0} specs in {converge.Elapsed.TotalSeconds:0.0} s)");
                 Console.WriteLine();
 
                 var batched = await MeasureResyncAsync(store, cloud, controller, () => controller.ResyncNow(), cancellationToken);
-                await controller.StopAsync(cancellationToken);
+                await host.StopAsync(cancellationToken);
 
-                await using var naiveController = NewController(store, clients, options with { NaiveObserver = true });
+                var (naiveHost, naiveController) = NewController(store, clients, options with { NaiveObserver = true });
+                await using var naiveOwner = naiveHost;
                 // The naive controller's first list enqueues every spec: the same work as a resync.
-                var naive = await MeasureResyncAsync(store, cloud, naiveController, () => naiveController.StartAsync(cancellationToken).GetAwaiter().GetResult(), cancellationToken);
-                await naiveController.StopAsync(cancellationToken);
+                var naive = await MeasureResyncAsync(store, cloud, naiveController, () => StartAsync(naiveHost, cancellationToken).GetAwaiter().GetResult(), cancellationToken);
+                await naiveHost.StopAsync(cancellationToken);
 
                 // 3. The same resync by the product itself, alone in its process: its memory is the controller's only.
                 var alone = await MeasureRunAsync(store, cloud, Path.Combine(work.FullName, "bench.db"), steady, workers, cancellationToken);
@@ -112,9 +116,20 @@ internal static class ControllerScenario
         }
     }
 
-    private static PipelineController NewController(ISpecStore store, AwsClients clients, PipelineControllerOptions options) => new(
-        store, new SpecStoreObjectSource(store), clients.CodeBuild, clients.CodePipeline, clients.Ssm,
-        options, TimeProvider.System, NullLoggerFactory.Instance);
+    /// <summary>A composition root with the pipeline controller added, not started; the resync never comes on its own.</summary>
+    private static (ReconcilerHost Host, PipelineController Controller) NewController(ISpecStore store, AwsClients clients, PipelineControllerOptions options)
+    {
+        var host = new ReconcilerHost(store, clients.Services, new ReconcilerHostOptions { ResyncPeriod = TimeSpan.FromHours(1) }, TimeProvider.System, NullLoggerFactory.Instance);
+        var controller = new PipelineController(host, options);
+        host.Add(controller);
+        return (host, controller);
+    }
+
+    private static async Task StartAsync(ReconcilerHost host, CancellationToken cancellationToken)
+    {
+        await host.StartAsync(cancellationToken);
+        await host.WaitForCacheSyncAsync(cancellationToken);
+    }
 
     private static async Task<Resync> MeasureResyncAsync(ISpecStore store, LocalCloudProcess cloud, PipelineController controller, Action start, CancellationToken cancellationToken)
     {

@@ -41,6 +41,9 @@ public sealed class AwsClients : IDisposable
 
     public AwsTelemetry Telemetry { get; }
 
+    /// <summary>The clients the composition root shares with its parts.</summary>
+    public AwsServices Services => new(CodeBuild, CodePipeline, Ssm);
+
     public void Dispose()
     {
         foreach (var wire in wires)

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Controller.Aws;
+using Reconciler.Controller.Hosting;
 using Reconciler.Controller.Reconciliation;
-using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
 using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Documents;
@@ -79,11 +79,13 @@ public static class DemoCommand
                 await output.WriteLineAsync($"● applied   pulumipipeline/{document.Metadata.Name} {outcome} ({document.Spec.Stages.Count} stages{(document.Spec.Pipeline?.Enabled == true ? ", pipeline" : "")}, driftPolicy {document.Spec.DriftPolicy})");
             }
 
-            var options = new PipelineControllerOptions { Workers = 4, ResyncPeriod = TimeSpan.FromMinutes(1), BatchWindow = TimeSpan.FromMilliseconds(10) };
-            await using var controller = new PipelineController(store, new SpecStoreObjectSource(store), cloud.Clients.CodeBuild, cloud.Clients.CodePipeline, cloud.Clients.Ssm,
-                options, TimeProvider.System, loggers);
-            await controller.StartAsync(cancellationToken);
-            await output.WriteLineAsync($"● running   controller: engine {controller.Engine.Name}, {options.Workers} workers, resync every {options.ResyncPeriod.TotalSeconds:0}s");
+            var options = new PipelineControllerOptions { Workers = 4, BatchWindow = TimeSpan.FromMilliseconds(10) };
+            await using var host = new ReconcilerHost(store, cloud.Clients.Services, new ReconcilerHostOptions { ResyncPeriod = TimeSpan.FromMinutes(1) }, TimeProvider.System, loggers);
+            var controller = new PipelineController(host, options);
+            host.Add(controller);
+            await host.StartAsync(cancellationToken);
+            await host.WaitForCacheSyncAsync(cancellationToken);
+            await output.WriteLineAsync($"● running   controller: engine {controller.Engine.Name}, {options.Workers} workers, resync every {host.Options.ResyncPeriod.TotalSeconds:0}s");
 
             var names = documents.Select(d => d.Metadata.Name).ToList();
             var ready = await WatchUntilAsync(store, names, d => IsReady(d) && d.Status!.ObservedGeneration == d.Metadata.Generation, output, cancellationToken);
@@ -100,7 +102,7 @@ public static class DemoCommand
             }
             await output.WriteLineAsync("");
 
-            if (!await ShowDriftAsync(store, cloud, controller, ready, output, cancellationToken))
+            if (!await ShowDriftAsync(store, cloud, host, controller, ready, output, cancellationToken))
             {
                 return ExitCodes.Failure;
             }
@@ -117,7 +119,7 @@ public static class DemoCommand
                 {
                 }
             }
-            await controller.StopAsync(CancellationToken.None);
+            await host.StopAsync(CancellationToken.None);
             return ExitCodes.Ok;
         }
         finally
@@ -129,7 +131,7 @@ public static class DemoCommand
         }
     }
 
-    private static async Task<bool> ShowDriftAsync(ISpecStore store, EmbeddedCloud cloud, PipelineController controller, IReadOnlyList<PulumiPipeline> ready, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<bool> ShowDriftAsync(ISpecStore store, EmbeddedCloud cloud, ReconcilerHost host, PipelineController controller, IReadOnlyList<PulumiPipeline> ready, TextWriter output, CancellationToken cancellationToken)
     {
         var target = ready.FirstOrDefault(d => d.Spec.DriftPolicy == DriftPolicies.Correct);
         var projectName = target?.Status!.Resources.FirstOrDefault(r => r.Kind == "CodeBuildProject")?.Name;
@@ -152,7 +154,7 @@ public static class DemoCommand
         }, cancellationToken);
         await output.WriteLineAsync($"● drift     someone changed CodeBuildProject/{projectName} by hand: environment.computeType {was} → {changedTo}");
         controller.ResyncNow();
-        await output.WriteLineAsync($"● resync    (the periodic resync runs every {controller.Options.ResyncPeriod.TotalSeconds:0}s; asking for one now)");
+        await output.WriteLineAsync($"● resync    (the periodic resync runs every {host.Options.ResyncPeriod.TotalSeconds:0}s; asking for one now)");
         var corrected = await WatchUntilAsync(store, [target.Metadata.Name],
             d => Conditions.Find(d.Status?.Conditions ?? [], ConditionTypes.Drifted) is { Reason: StatusReasons.DriftCorrected } c
                 && c.LastTransitionTime >= DateTimeOffset.UtcNow.AddMinutes(-1) && IsReady(d),

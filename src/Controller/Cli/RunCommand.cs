@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Reconciler.Controller.Aws;
 using Reconciler.Controller.Engines;
+using Reconciler.Controller.Hosting;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
@@ -30,7 +31,15 @@ public static class RunCommand
         var aws = new AwsOptions();
         var workers = new Option<int?>("--workers") { Description = $"Specs reconciled at once (default 16). Env: {WorkersVariable}." };
         var resync = new Option<string?>("--resync-period") { Description = $"How often every spec is checked for drift, e.g. 5m (default). Env: {ResyncVariable}." };
-        var engine = new Option<string?>("--engine") { Description = $"Converge engine: direct (default). Env: {EngineVariable}." };
+        var engines = EngineRegistry.Default;
+        var engine = new Option<string?>("--engine")
+        {
+            Description = $"Converge engine: {string.Join("; ", engines.Definitions.Select(d => $"{d.Name}{(d.Name == EngineRegistry.DefaultEngine ? " (default)" : "")}, {d.Description}"))}. Env: {EngineVariable}.",
+        };
+        // Each engine brings its settings; run offers them all, the chosen engine checks its own.
+        var engineSettings = engines.Settings
+            .Select(s => (Setting: s, Option: new Option<string?>($"--{s.Name}") { Description = $"{s.Description}{(s.Default is null ? "" : $" (default {s.Default})")}. Env: {s.Variable}." }))
+            .ToList();
         var healthPort = new Option<int?>("--health-port") { Description = $"Port of /healthz, /readyz and /metrics (default 8081; 0 picks a free one). Env: {HealthPortVariable}." };
         var healthBind = new Option<string?>("--health-bind") { Description = $"Address the health port binds (default 127.0.0.1; 0.0.0.0 on ECS). Env: {HealthBindVariable}." };
         var shards = new Option<int?>("--shards") { Description = $"Shards the specs are split into between replicas by leases in the store (default 16; 0 runs alone, without leases). Env: {ShardsVariable}." };
@@ -43,6 +52,10 @@ public static class RunCommand
         {
             workers, resync, engine, healthPort, healthBind, shards, selector, skipTokenCheck, logLevel,
         };
+        foreach (var (_, option) in engineSettings)
+        {
+            command.Options.Add(option);
+        }
         store.AddTo(command);
         aws.AddTo(command);
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
@@ -51,18 +64,35 @@ public static class RunCommand
             RunSettings settings;
             try
             {
+                var engineName = Settings.Parse(parse, engine, EngineVariable, name => engines.Find(name).Name, EngineRegistry.DefaultEngine);
+                var definition = engines.Find(engineName);
+                var ownSettings = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (setting, option) in engineSettings.Where(e => definition.Settings.Contains(e.Setting)))
+                {
+                    if (Settings.GetText(parse, option, setting.Variable, setting.Default) is { } value)
+                    {
+                        ownSettings[setting.Name] = value;
+                    }
+                }
+                definition.Validate(ownSettings);
                 settings = new RunSettings(
                     new PipelineControllerOptions
                     {
                         Workers = Settings.Get(parse, workers, WorkersVariable, Settings.ParseInt, 16),
-                        ResyncPeriod = Settings.Parse(parse, resync, ResyncVariable, Settings.ParseDuration, TimeSpan.FromMinutes(5)),
-                        Engine = Settings.Parse(parse, engine, EngineVariable, ParseEngine, DirectEngine.EngineName),
+                        Engine = engineName,
+                        EngineSettings = ownSettings,
                         SkipTokenCheck = Settings.Get(parse, skipTokenCheck, SkipTokenCheckVariable, Settings.ParseBool, false),
                     },
-                    Settings.Get(parse, healthPort, HealthPortVariable, Settings.ParseInt, 8081),
-                    Settings.Parse(parse, healthBind, HealthBindVariable, ParseAddress, "127.0.0.1"),
+                    new ReconcilerHostOptions
+                    {
+                        ResyncPeriod = Settings.Parse(parse, resync, ResyncVariable, Settings.ParseDuration, ReconcilerHostOptions.DefaultResyncPeriod),
+                        Selector = Settings.Parse<string?>(parse, selector, SelectorVariable, ParseSelector, null),
+                        Web = new WebServerOptions(
+                            Settings.Get(parse, healthPort, HealthPortVariable, Settings.ParseInt, WebServerOptions.DefaultPort),
+                            Settings.Parse(parse, healthBind, HealthBindVariable, ParseAddress, WebServerOptions.DefaultBindAddress),
+                            TelemetryProviders.MeterNames),
+                    },
                     Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, 16),
-                    Settings.Parse<string?>(parse, selector, SelectorVariable, ParseSelector, null),
                     Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information));
                 settings.Validate();
             }
@@ -120,26 +150,13 @@ public static class RunCommand
         var logger = loggers.CreateLogger("reconciler.run");
         using var http = new HttpClient();
         var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);
-        await using var controller = new PipelineController(
-            specs,
-            new SpecStoreObjectSource(specs, settings.Selector),
-            clients.CodeBuild,
-            clients.CodePipeline,
-            clients.Ssm,
-            settings.Controller,
-            TimeProvider.System,
-            loggers,
-            leases: leases);
-        await using var health = await HealthServer.StartAsync(
-            new HealthServerOptions(settings.HealthPort, settings.HealthBind, TelemetryProviders.MeterNames),
-            [controller.Readiness],
-            loggers,
-            cancellationToken);
-        await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
-            $"resync every {settings.Controller.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {health.Address}");
+        await using var host = new ReconcilerHost(specs, clients.Services, settings.Host, TimeProvider.System, loggers, leases);
+        host.Add(new PipelineController(host, settings.Controller));
         try
         {
-            await controller.StartAsync(cancellationToken);
+            await host.StartAsync(cancellationToken);
+            await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
+                $"resync every {settings.Host.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {host.Web!.Address}");
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException)
@@ -147,8 +164,7 @@ public static class RunCommand
             // SIGTERM or Ctrl-C: stop taking work, let in-flight reconciles finish, release leases.
         }
         logger.LogInformation("Stopping");
-        await controller.StopAsync(CancellationToken.None);
-        leases?.Dispose();
+        await host.StopAsync(CancellationToken.None);
         return ExitCodes.Ok;
     }
 
@@ -165,10 +181,6 @@ public static class RunCommand
         return new LeaseCoordinator(store, identity, new LeaseOptions(shards), TimeProvider.System, loggers.CreateLogger<LeaseCoordinator>());
     }
 
-    private static string ParseEngine(string text) => PipelineController.EngineNames.Contains(text)
-        ? text
-        : throw new FormatException(PipelineController.UnknownEngine(text));
-
     private static string ParseAddress(string text) => IPAddress.TryParse(text, out _)
         ? text
         : throw new FormatException($"'{text}' is not an IP address such as 127.0.0.1 or 0.0.0.0");
@@ -179,14 +191,15 @@ public static class RunCommand
         return text;
     }
 
-    private sealed record RunSettings(PipelineControllerOptions Controller, int HealthPort, string HealthBind, int Shards, string? Selector, LogLevel LogLevel)
+    private sealed record RunSettings(PipelineControllerOptions Controller, ReconcilerHostOptions Host, int Shards, LogLevel LogLevel)
     {
         /// <exception cref="FormatException">A number is out of range; the message names the option and its variable.</exception>
         public void Validate()
         {
             Require(Controller.Workers >= 1, $"--workers ({WorkersVariable}) must be at least 1, not {Controller.Workers}");
-            Require(Controller.ResyncPeriod > TimeSpan.Zero, $"--resync-period ({ResyncVariable}) must be longer than zero");
-            Require(HealthPort is >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort, $"--health-port ({HealthPortVariable}) must be between 0 and 65535, not {HealthPort}");
+            Require(Host.ResyncPeriod > TimeSpan.Zero, $"--resync-period ({ResyncVariable}) must be longer than zero");
+            var port = Host.Web!.Port;
+            Require(port is >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort, $"--health-port ({HealthPortVariable}) must be between 0 and 65535, not {port}");
             Require(Shards >= 0, $"--shards ({ShardsVariable}) must be 0 or more, not {Shards}");
         }
 

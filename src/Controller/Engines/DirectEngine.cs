@@ -230,7 +230,6 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
     private async Task<AppliedResource?> UpdatePipelineAsync(DesiredPipeline desired, LivePipeline live, PlanStep step, CancellationToken cancellationToken)
     {
         var name = desired.Declaration.Name;
-        reader.Invalidate(ResourceKind.CodePipeline, name);
         if (step.Deltas.Any(d => !d.Path.StartsWith("tags[", StringComparison.Ordinal)))
         {
             try
@@ -274,7 +273,6 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
 
     private async Task<AppliedResource?> DeletePipelineAsync(string name, CancellationToken cancellationToken)
     {
-        reader.Invalidate(ResourceKind.CodePipeline, name);
         try
         {
             await codePipeline.DeletePipelineAsync(name, cancellationToken);
@@ -289,7 +287,6 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
     private async Task<AppliedResource?> ReleasePipelineAsync(LivePipeline live, CancellationToken cancellationToken)
     {
         var name = live.Declaration.Name;
-        reader.Invalidate(ResourceKind.CodePipeline, name);
         var ours = live.Tags.Select(t => t.Key).Where(k => k.StartsWith(OwnershipTags.Prefix, StringComparison.Ordinal)).ToList();
         if (live.Metadata?.PipelineArn is { } arn && ours.Count > 0)
         {

@@ -1,16 +1,18 @@
+using Reconciler.Controller.Engines;
+
 namespace Reconciler.Controller.Reconciliation;
 
-/// <summary>How the pipeline controller runs: workers, resync, engine, observer and token check.</summary>
+/// <summary>How the pipeline controller runs: workers, engine, observer and token check (the resync period and selector are the host's).</summary>
 public sealed record PipelineControllerOptions
 {
     /// <summary>Specs reconciled at once; observation batches fill better with more.</summary>
     public int Workers { get; init; } = 16;
 
-    /// <summary>How often every spec is looked at again (drift detection), and the ListPipelines snapshot retaken.</summary>
-    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>The converge engine, by its registered name (<see cref="EngineRegistry"/>).</summary>
+    public string Engine { get; init; } = EngineRegistry.DefaultEngine;
 
-    /// <summary>The converge engine: <c>direct</c> (AWS API calls).</summary>
-    public string Engine { get; init; } = "direct";
+    /// <summary>The engine's own settings by name (<see cref="EngineSetting"/>); defaults are the engine's.</summary>
+    public IReadOnlyDictionary<string, string> EngineSettings { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Read one resource per call instead of batching (the benchmark's baseline).</summary>
     public bool NaiveObserver { get; init; }

@@ -30,7 +30,7 @@ public class ControllerCommandTests
         await using var harness = await ControllerHarness.StartAsync(StoreKind.Sqlite);
         await harness.CreateAsync(Named(Sample("website.json"), "site"));
         await harness.WaitForReadyAsync("site");
-        await harness.Controller.StopAsync(CancellationToken.None);
+        await harness.StopAsync();
         string[] Args(string target) => ["diff", target, "--store", harness.StoreArgument, "--aws-endpoint-url", harness.Cloud.Server.Endpoint.ToString(), "--aws-region", "us-east-1"];
         var environment = new Dictionary<string, string>
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Controller.Aws;
+using Reconciler.Controller.Hosting;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
@@ -22,13 +23,14 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     private readonly string? _directory;
 
-    private ControllerHarness(EmbeddedCloud cloud, ISpecStore store, string? directory, PipelineControllerOptions options)
+    private ControllerHarness(EmbeddedCloud cloud, ISpecStore store, string? directory, PipelineControllerOptions options, ReconcilerHostOptions hostOptions)
     {
         Cloud = cloud;
         Store = store;
         _directory = directory;
         Options = options;
-        Controller = NewController();
+        HostOptions = hostOptions;
+        (Host, Controller) = NewHost();
     }
 
     public EmbeddedCloud Cloud { get; }
@@ -39,6 +41,12 @@ public sealed class ControllerHarness : IAsyncDisposable
     public ISpecStore Store { get; }
 
     public PipelineControllerOptions Options { get; }
+
+    /// <summary>The composition root's options: a resync period long enough that only tests ask for one.</summary>
+    public ReconcilerHostOptions HostOptions { get; }
+
+    /// <summary>The composition root the running controller belongs to.</summary>
+    public ReconcilerHost Host { get; private set; }
 
     public PipelineController Controller { get; private set; }
 
@@ -64,21 +72,23 @@ public sealed class ControllerHarness : IAsyncDisposable
         var harness = new ControllerHarness(cloud, store, directory, options ?? new PipelineControllerOptions
         {
             Workers = 4,
-            ResyncPeriod = TimeSpan.FromMinutes(30),
             BatchWindow = TimeSpan.FromMilliseconds(5),
             RetryBaseDelay = TimeSpan.FromMilliseconds(50),
-        });
-        await harness.Controller.StartAsync(CancellationToken.None);
+        }, new ReconcilerHostOptions { ResyncPeriod = TimeSpan.FromMinutes(30) });
+        await harness.StartHostAsync();
         return harness;
     }
 
     /// <summary>Stops the controller (cancelling in-flight work) and starts a new one on the same store and cloud.</summary>
     public async Task RestartAsync()
     {
-        await Controller.DisposeAsync();
-        Controller = NewController();
-        await Controller.StartAsync(CancellationToken.None);
+        await Host.DisposeAsync();
+        (Host, Controller) = NewHost();
+        await StartHostAsync();
     }
+
+    /// <summary>Stops the controller and its cache: nothing reconciles from here on.</summary>
+    public Task StopAsync() => Host.StopAsync(CancellationToken.None);
 
     /// <summary>A sample document from samples/specs, optionally changed.</summary>
     public static PulumiPipeline Sample(string file, Func<PulumiPipeline, PulumiPipeline>? change = null)
@@ -169,7 +179,7 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Controller.DisposeAsync();
+        await Host.DisposeAsync();
         switch (Store)
         {
             case IAsyncDisposable disposable:
@@ -186,14 +196,20 @@ public sealed class ControllerHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>A controller on this harness's store and cloud, not started: tests call its reconciler by hand.</summary>
-    public PipelineController NewController() => new(
-        Store,
-        new SpecStoreObjectSource(Store),
-        Cloud.Clients.CodeBuild,
-        Cloud.Clients.CodePipeline,
-        Cloud.Clients.Ssm,
-        Options,
-        TimeProvider.System,
-        NullLoggerFactory.Instance);
+    /// <summary>A controller on this harness's store and cloud, in a host never started: tests call its reconciler by hand.</summary>
+    public PipelineController NewController() => NewHost().Controller;
+
+    private (ReconcilerHost Host, PipelineController Controller) NewHost()
+    {
+        var host = new ReconcilerHost(Store, Cloud.Clients.Services, HostOptions, TimeProvider.System, NullLoggerFactory.Instance);
+        var controller = new PipelineController(host, Options);
+        host.Add(controller);
+        return (host, controller);
+    }
+
+    private async Task StartHostAsync()
+    {
+        await Host.StartAsync(CancellationToken.None);
+        await Host.WaitForCacheSyncAsync(CancellationToken.None);
+    }
 }

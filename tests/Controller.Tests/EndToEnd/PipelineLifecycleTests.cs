@@ -221,7 +221,7 @@ public abstract class PipelineLifecycleTests(StoreKind kind, DynaliteServer? dyn
     public async Task A_reconcile_whose_spec_changed_before_it_recorded_its_intent_applies_nothing_and_the_next_converges()
     {
         await using var harness = await StartAsync();
-        await harness.Controller.StopAsync(CancellationToken.None);
+        await harness.StopAsync();
         await using var controller = harness.NewController();
         var read = await harness.CreateAsync(Named(Sample("website.json"), "racing"));
         // A stage goes after the reconcile read the document and before it recorded what it would apply: had it
@@ -243,7 +243,7 @@ public abstract class PipelineLifecycleTests(StoreKind kind, DynaliteServer? dyn
     public async Task A_reconcile_of_a_document_deleted_before_it_recorded_its_intent_creates_nothing()
     {
         await using var harness = await StartAsync();
-        await harness.Controller.StopAsync(CancellationToken.None);
+        await harness.StopAsync();
         await using var controller = harness.NewController();
         var read = await harness.CreateAsync(Named(Sample("website.json"), "fleeting"));
         await harness.Store.DeleteAsync("fleeting", read.Metadata.ResourceVersion, CancellationToken.None);

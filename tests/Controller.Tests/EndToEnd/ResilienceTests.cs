@@ -37,7 +37,6 @@ public sealed class ResilienceTests
         await using var harness = await ControllerHarness.StartAsync(StoreKind.Sqlite, faults: slowWebhooks, options: new PipelineControllerOptions
         {
             Workers = 2,
-            ResyncPeriod = TimeSpan.FromMinutes(30),
             BatchWindow = TimeSpan.FromMilliseconds(5),
             RetryBaseDelay = TimeSpan.FromMilliseconds(50),
             ShutdownTimeout = TimeSpan.Zero,

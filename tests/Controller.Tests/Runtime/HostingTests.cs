@@ -34,7 +34,7 @@ public sealed class HostingTests : IAsyncLifetime
         await using var h = await RuntimeHarness.CreateAsync();
         using var coordinator = new LeaseCoordinator(leases, "replica-1", new LeaseOptions(), h.Time);
         await using var service = new ReconcilerHostedService<PulumiPipeline>(h.Informer, h.Controller, coordinator);
-        await using var server = await HealthServer.StartAsync(new HealthServerOptions(Port: 0), [service]);
+        await using var server = await WebServer.StartAsync(new WebServerOptions(Port: 0), [new HealthRoutes([service])]);
 
         Assert.Equal("127.0.0.1", server.Address.Host);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(server.Address, "/healthz"))).StatusCode);
@@ -77,7 +77,7 @@ public sealed class HostingTests : IAsyncLifetime
         await using var h = await RuntimeHarness.CreateAsync();
         using var coordinator = new LeaseCoordinator(leases, "replica-m", new LeaseOptions(), h.Time);
         await coordinator.TickAsync(default);
-        await using var server = await HealthServer.StartAsync(new HealthServerOptions(Port: 0), []);
+        await using var server = await WebServer.StartAsync(new WebServerOptions(Port: 0), [new MetricsRoutes()]);
         var calls = 0;
         h.Reconciler.Behaviour = (doc, _) => doc.Metadata.Name switch
         {
