@@ -67,6 +67,10 @@ public static class AwsResiliencePipeline
             });
             telemetry.RegisterBreaker(service, breakerState);
         }
+        else
+        {
+            telemetry.RegisterBreaker(service, null);
+        }
 
         RateLimiter? limiter = null;
         var rate = options.RateLimitFor(service);

@@ -24,6 +24,9 @@ public static class RunCommand
     public const string SelectorVariable = "RECONCILER_SELECTOR";
     public const string SkipTokenCheckVariable = "RECONCILER_SKIP_TOKEN_CHECK";
     public const string LogLevelVariable = "RECONCILER_LOG_LEVEL";
+    public const string StatusPortVariable = "RECONCILER_STATUS_PORT";
+    public const string StatusBindVariable = "RECONCILER_STATUS_BIND";
+    public const string TraceUrlVariable = "RECONCILER_TRACE_URL_TEMPLATE";
 
     public static Command Create()
     {
@@ -45,12 +48,13 @@ public static class RunCommand
         var shards = new Option<int?>("--shards") { Description = $"Shards the specs are split into between replicas by leases in the store (default 16; 0 runs alone, without leases). Env: {ShardsVariable}." };
         var selector = new Option<string?>("--selector", "-l") { Description = $"Only reconcile specs whose labels match, e.g. team=web. Env: {SelectorVariable}." };
         var skipTokenCheck = new Option<bool?>("--skip-token-check") { Description = $"Do not check that the Pulumi token parameter exists (for endpoints without SSM). Env: {SkipTokenCheckVariable}." };
+        var status = StatusOptions.Create();
         var logLevel = new Option<string?>("--log-level") { Description = $"Trace, Debug, Information (default), Warning or Error. Env: {LogLevelVariable}." };
         var command = new Command("run",
             "Run the controller: watch the spec store, converge every spec's AWS resources, write status, correct drift. " +
             "Stops on SIGTERM or Ctrl-C after in-flight reconciles finish (30 s at most). " + ExitCodes.HelpText)
         {
-            workers, resync, engine, healthPort, healthBind, shards, selector, skipTokenCheck, logLevel,
+            workers, resync, engine, healthPort, healthBind, shards, selector, skipTokenCheck, logLevel, status.Port, status.Bind, status.TraceUrl,
         };
         foreach (var (_, option) in engineSettings)
         {
@@ -93,7 +97,8 @@ public static class RunCommand
                             TelemetryProviders.MeterNames),
                     },
                     Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, 16),
-                    Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information));
+                    Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information),
+                    status.Resolve(parse));
                 settings.Validate();
             }
             catch (FormatException e)
@@ -151,12 +156,19 @@ public static class RunCommand
         using var http = new HttpClient();
         var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);
         await using var host = new ReconcilerHost(specs, clients.Services, settings.Host, TimeProvider.System, loggers, leases);
-        host.Add(new PipelineController(host, settings.Controller));
+        var controller = new PipelineController(host, settings.Controller);
+        host.Add(controller);
+        var statusPage = settings.Status is { } page ? new StatusPage(host, controller, page, clients.Telemetry) : null;
+        if (statusPage is not null)
+        {
+            host.Add(statusPage);
+        }
         try
         {
             await host.StartAsync(cancellationToken);
             await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
-                $"resync every {settings.Host.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {host.Web!.Address}");
+                $"resync every {settings.Host.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {host.Web!.Address}" +
+                (statusPage is null ? "" : $", status page on {statusPage.Address}"));
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException)
@@ -191,7 +203,7 @@ public static class RunCommand
         return text;
     }
 
-    private sealed record RunSettings(PipelineControllerOptions Controller, ReconcilerHostOptions Host, int Shards, LogLevel LogLevel)
+    private sealed record RunSettings(PipelineControllerOptions Controller, ReconcilerHostOptions Host, int Shards, LogLevel LogLevel, StatusPageOptions? Status)
     {
         /// <exception cref="FormatException">A number is out of range; the message names the option and its variable.</exception>
         public void Validate()
