@@ -103,8 +103,11 @@ internal sealed class ObservedRun : IAsyncDisposable
         }
         var project = (await WaitForAsync(DriftedSpec, ControllerHarness.IsReady, "Ready")).Status!.Resources.First(r => r.Kind == "CodeBuildProject").Name;
         Cloud.Server.State.ChangeProject(project, p => p["environment"]!["computeType"] = "BUILD_GENERAL1_LARGE");
+        // And one under driftPolicy Correct, which the same resync puts back.
+        Cloud.Server.State.ChangeProject("website-staging", p => p["environment"]!["computeType"] = "BUILD_GENERAL1_LARGE");
         Controller.ResyncNow();
         await WaitForAsync(DriftedSpec, d => d.Status?.Conditions is { } c && Conditions.IsTrue(c, ConditionTypes.Drifted), "Drifted");
+        await WaitForAsync("website", d => d.Status?.Conditions is { } c && Conditions.Find(c, ConditionTypes.Drifted)?.Reason == StatusReasons.DriftCorrected, "drift corrected");
         // The cache (what the page reads) has seen the status write once the informer delivered it.
         await RuntimeHarness.WaitUntilAsync(
             () => Task.FromResult(Page.Api.Get(DriftedSpec)?.Summary.Drifted == true),
