@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test. Installs what the tests need first (dynalite through npm ci), so a fresh clone
+# Runs every test. Installs what the tests need first (shellcheck, dynalite through npm ci), so a fresh clone
 # with the .NET SDK and Node.js needs nothing else. Ends with "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
+
+# Debian's shellcheck package, for the test that lints every shell script in the repository.
+if ! command -v shellcheck >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  { apt-get install -y --no-install-recommends shellcheck || { apt-get update && apt-get install -y --no-install-recommends shellcheck; }; } >/dev/null 2>&1 \
+    || echo "could not install shellcheck; the shell script test will fail"
+fi
 
 if [ -f tests/dynalite/package.json ]; then
   npm ci --prefix tests/dynalite --no-audit --no-fund --loglevel=error || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }

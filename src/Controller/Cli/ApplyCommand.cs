@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Reconciler.Controller.Store;
 using Reconciler.Controller.Telemetry;
-using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Cli;
 
@@ -44,63 +43,34 @@ public static class ApplyCommand
                 await error.WriteLineAsync("error: no documents found (a directory is searched for *.json)");
                 return ExitCodes.Failure;
             }
-            var results = sources.Select(s => SpecValidator.Validate(s.Source, s.Text)).ToList();
-            var problems = results.SelectMany(r => r.Errors).Select(e => e.ToString()).ToList();
-            foreach (var duplicate in results.Where(r => r.IsValid && r.Document is not null).GroupBy(r => r.Document!.Metadata.Name).Where(g => g.Count() > 1))
+            var set = SpecSet.Validate(sources);
+            if (!set.IsValid)
             {
-                problems.Add($"{string.Join(", ", duplicate.Select(r => r.Source))}: $.metadata.name: '{duplicate.Key}' is declared more than once");
-            }
-            if (problems.Count > 0)
-            {
-                foreach (var problem in problems)
+                foreach (var problem in set.Problems)
                 {
                     await error.WriteLineAsync($"invalid: {problem}");
                 }
-                var invalid = results.Count(r => !r.IsValid);
-                await error.WriteLineAsync($"error: nothing was applied: {problems.Count} problem(s) in {Math.Max(invalid, 1)} of {results.Count} document(s)");
+                await error.WriteLineAsync($"error: nothing was applied: {set.Summary}");
                 return ExitCodes.Failure;
             }
-            var suffix = parse.GetValue(dryRun) ? " (dry run)" : "";
             // A commit's trace starts here when OTLP export is configured; the documents written carry its traceparent.
             using var telemetry = await TelemetryProviders.StartAsync(cancellationToken: cancellationToken);
-            using var activity = CliTracing.StartApply(results.Count, suffix.Length > 0);
+            using var activity = CliTracing.StartApply(set.Documents.Count, parse.GetValue(dryRun));
+            var options = new SpecApplyOptions { DryRun = parse.GetValue(dryRun), TraceParent = activity is { Recorded: true } ? activity.Id : null };
+            var suffix = options.DryRun ? " (dry run)" : "";
             return await store.RunAsync(parse, async (specs, _) =>
             {
-                foreach (var applied in results.Select(r => r.Document!))
+                try
                 {
-                    var document = CliTracing.WithTraceParent(applied, activity);
-                    var name = document.Metadata.Name;
-                    try
+                    await foreach (var result in new SpecApplier(specs).ApplyAsync(set, options, cancellationToken))
                     {
-                        var current = await specs.GetAsync(name, cancellationToken);
-                        string outcome;
-                        if (current is null)
-                        {
-                            if (suffix.Length == 0)
-                            {
-                                await specs.CreateAsync(document, cancellationToken);
-                            }
-                            outcome = "created";
-                        }
-                        else if (ObjectLifecycle.ForUpdate(current, CliTracing.WithTraceParentOf(applied, current)).Kind == StoreTransitionKind.Unchanged)
-                        {
-                            outcome = "unchanged";
-                        }
-                        else
-                        {
-                            if (suffix.Length == 0)
-                            {
-                                await specs.UpdateAsync(document with { Metadata = document.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } }, cancellationToken);
-                            }
-                            outcome = "configured";
-                        }
-                        await output.WriteLineAsync($"pulumipipeline/{name} {outcome}{suffix}");
+                        await output.WriteLineAsync($"pulumipipeline/{result.Name} {result.Outcome}{suffix}");
                     }
-                    catch (Exception e) when (e is StoreConflictException or StoreAlreadyExistsException)
-                    {
-                        await error.WriteLineAsync($"error: conflict: {e.Message}");
-                        return ExitCodes.Failure;
-                    }
+                }
+                catch (Exception e) when (e is StoreConflictException or StoreAlreadyExistsException)
+                {
+                    await error.WriteLineAsync($"error: conflict: {e.Message}");
+                    return ExitCodes.Failure;
                 }
                 return ExitCodes.Ok;
             }, cancellationToken);

@@ -9,7 +9,6 @@ using Reconciler.Controller.Store;
 using Reconciler.Controller.Telemetry;
 using Reconciler.Controller.Web;
 using Reconciler.Model.Documents;
-using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Cli;
 
@@ -56,13 +55,13 @@ public static class DemoCommand
     private static async Task<int> RunAsync(DirectoryInfo? data, bool serve, bool verbose, StatusPageOptions? page, TextWriter output, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var samples = BundledSamples.Read().Select(s => SpecValidator.Validate(s.Source, s.Text)).ToList();
-        foreach (var invalid in samples.Where(s => !s.IsValid))
+        var samples = SpecSet.Validate(BundledSamples.Read());
+        if (!samples.IsValid)
         {
-            await output.WriteLineAsync($"bundled sample {invalid.Source} is invalid: {string.Join("; ", invalid.Errors)}");
+            await output.WriteLineAsync($"the bundled samples are invalid: {string.Join("; ", samples.Problems)}");
             return ExitCodes.Failure;
         }
-        var documents = samples.Select(s => s.Document!).ToList();
+        var documents = samples.Documents;
         var folder = data?.FullName ?? Directory.CreateTempSubdirectory("reconciler-demo-").FullName;
         Directory.CreateDirectory(folder);
         using var telemetry = await TelemetryProviders.StartAsync(cancellationToken: cancellationToken);
@@ -79,19 +78,10 @@ public static class DemoCommand
             await output.WriteLineAsync($"● store     sqlite:{path}");
             await output.WriteLineAsync($"● cloud     LocalCloud on {cloud.Server.Endpoint} (CodeBuild, CodePipeline, Parameter Store metadata)");
 
-            foreach (var document in documents)
+            await foreach (var result in new SpecApplier(store).ApplyAsync(samples, null, cancellationToken))
             {
-                var current = await store.GetAsync(document.Metadata.Name, cancellationToken);
-                var outcome = current is null ? "created" : "configured";
-                if (current is null)
-                {
-                    await store.CreateAsync(document, cancellationToken);
-                }
-                else
-                {
-                    await store.UpdateAsync(document with { Metadata = document.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } }, cancellationToken);
-                }
-                await output.WriteLineAsync($"● applied   pulumipipeline/{document.Metadata.Name} {outcome} ({document.Spec.Stages.Count} stages{(document.Spec.Pipeline?.Enabled == true ? ", pipeline" : "")}, driftPolicy {document.Spec.DriftPolicy})");
+                var document = documents.First(d => d.Metadata.Name == result.Name);
+                await output.WriteLineAsync($"● applied   pulumipipeline/{document.Metadata.Name} {result.Outcome} ({document.Spec.Stages.Count} stages{(document.Spec.Pipeline?.Enabled == true ? ", pipeline" : "")}, driftPolicy {document.Spec.DriftPolicy})");
             }
 
             var options = new PipelineControllerOptions { Workers = 4, BatchWindow = TimeSpan.FromMilliseconds(10) };
@@ -108,7 +98,7 @@ public static class DemoCommand
             await output.WriteLineAsync($"● running   controller: engine {controller.Engine.Name}, {options.Workers} workers, resync every {host.Options.ResyncPeriod.TotalSeconds:0}s");
 
             var names = documents.Select(d => d.Metadata.Name).ToList();
-            var ready = await WatchUntilAsync(store, names, d => IsReady(d) && d.Status!.ObservedGeneration == d.Metadata.Generation, output, cancellationToken);
+            var ready = await WatchUntilAsync(store, names, d => SpecStatusView.Of(d).IsConverged, output, cancellationToken);
             if (ready is null)
             {
                 await output.WriteLineAsync("✗ not every spec became Ready in time");
@@ -168,12 +158,8 @@ public static class DemoCommand
         var live = (await codeBuild.BatchGetProjectsAsync([projectName], cancellationToken)).Projects.Single();
         var was = live.Environment.ComputeType;
         var changedTo = was == "BUILD_GENERAL1_LARGE" ? "BUILD_GENERAL1_MEDIUM" : "BUILD_GENERAL1_LARGE";
-        await codeBuild.UpdateProjectAsync(live with
+        await codeBuild.UpdateProjectAsync(live.WithoutServerFields() with
         {
-            Arn = null,
-            Created = null,
-            LastModified = null,
-            Webhook = null,
             Environment = live.Environment with { ComputeType = changedTo },
         }, cancellationToken);
         await output.WriteLineAsync($"● drift     someone changed CodeBuildProject/{projectName} by hand: environment.computeType {was} → {changedTo}");
@@ -181,7 +167,7 @@ public static class DemoCommand
         await output.WriteLineAsync($"● resync    (the periodic resync runs every {host.Options.ResyncPeriod.TotalSeconds:0}s; asking for one now)");
         var corrected = await WatchUntilAsync(store, [target.Metadata.Name],
             d => Conditions.Find(d.Status?.Conditions ?? [], ConditionTypes.Drifted) is { Reason: StatusReasons.DriftCorrected } c
-                && c.LastTransitionTime >= DateTimeOffset.UtcNow.AddMinutes(-1) && IsReady(d),
+                && c.LastTransitionTime >= DateTimeOffset.UtcNow.AddMinutes(-1) && SpecStatusView.Of(d).IsReady,
             output, cancellationToken);
         if (corrected is null)
         {
@@ -211,7 +197,7 @@ public static class DemoCommand
                     if (await store.GetAsync(name, timeout.Token) is { } document)
                     {
                         current.Add(document);
-                        var line = Progress(document);
+                        var line = SpecStatusView.Of(document).Progress;
                         if (!seen.TryGetValue(name, out var last) || last != line)
                         {
                             seen[name] = line;
@@ -232,35 +218,22 @@ public static class DemoCommand
         }
     }
 
-    private static string Progress(PulumiPipeline document)
-    {
-        if (document.Status is not { Phase: { } phase } status)
-        {
-            return "Pending";
-        }
-        var ready = Conditions.Find(status.Conditions, ConditionTypes.Ready);
-        return $"{phase,-12} {ready?.Reason}: {ready?.Message}";
-    }
-
-    private static bool IsReady(PulumiPipeline document) => document.Status is { } status && Conditions.IsTrue(status.Conditions, ConditionTypes.Ready);
-
     private static IEnumerable<string> Table(IReadOnlyList<PulumiPipeline> documents)
     {
         yield return $"{"SPEC",-10} {"PHASE",-7} {"RESOURCE",-42} {"STATE",-7} ARN";
-        foreach (var document in documents)
+        foreach (var view in documents.Select(SpecStatusView.Of))
         {
             var first = true;
-            foreach (var resource in document.Status!.Resources)
+            foreach (var resource in view.Resources)
             {
-                var spec = first ? document.Metadata.Name : "";
-                var phase = first ? document.Status.Phase : "";
+                var spec = first ? view.Name : "";
+                var phase = first ? view.Phase : "";
                 yield return $"{spec,-10} {phase,-7} {resource.Kind + "/" + resource.Name,-42} {resource.State,-7} {resource.Arn ?? "-"}";
                 first = false;
             }
-            var apply = document.Status.LastApply;
-            if (apply is not null)
+            if (view.LastApplySummary is { } applied)
             {
-                yield return $"{"",-10} {"",-7} last apply: {apply.Engine}, {apply.Result}, {apply.Creates} created, {apply.Updates} updated, {apply.Deletes} deleted in {apply.DurationSeconds:0.000}s";
+                yield return $"{"",-10} {"",-7} last apply: {applied}";
             }
         }
     }

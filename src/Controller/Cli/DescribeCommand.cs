@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Reconciler.Controller.Reconciliation;
 using Reconciler.Model.Documents;
 
 namespace Reconciler.Controller.Cli;
@@ -35,6 +36,7 @@ public static class DescribeCommand
         var text = new StringBuilder();
         var meta = document.Metadata;
         var status = document.Status;
+        var view = SpecStatusView.Of(document);
         void Line(string label, object? value) => text.Append(CultureInfo.InvariantCulture, $"{label + ":",-20}{value}\n");
         static string Time(DateTimeOffset? time) => time?.ToString("u", CultureInfo.InvariantCulture) ?? "-";
         static string Map(IReadOnlyDictionary<string, string>? map) =>
@@ -63,41 +65,33 @@ public static class DescribeCommand
                 : stage.On.Tag is { } tag ? $"tag {tag}" : "-";
             text.Append(CultureInfo.InvariantCulture, $"  {stage.Name}: {stage.Operation} {stage.Stack} on {trigger}{(stage.Approval ? " (approval)" : "")}\n");
         }
-        Line("Phase", meta.DeletionTimestamp is null ? status?.Phase ?? "Pending" : "Deleting");
+        Line("Phase", view.Phase);
         text.Append("Conditions:\n");
-        if (status is null || status.Conditions.Count == 0)
+        if (view.Conditions.Count == 0)
         {
             text.Append("  (none)\n");
         }
         else
         {
-            foreach (var condition in status.Conditions)
+            foreach (var condition in view.Conditions)
             {
                 text.Append(CultureInfo.InvariantCulture,
                     $"  {condition.Type,-12} {condition.Status,-8} {condition.Reason,-24} since {Time(condition.LastTransitionTime)}  {condition.Message}\n");
             }
         }
         text.Append("Resources:\n");
-        if (status is null || status.Resources.Count == 0)
+        if (view.Resources.Count == 0)
         {
             text.Append("  (none)\n");
         }
         else
         {
-            foreach (var resource in status.Resources)
+            foreach (var resource in view.Resources)
             {
                 text.Append(CultureInfo.InvariantCulture, $"  {resource.Kind,-20} {resource.Name,-32} {resource.State,-10} {resource.Arn}\n");
             }
         }
-        if (status?.LastApply is { } apply)
-        {
-            text.Append(CultureInfo.InvariantCulture,
-                $"Last apply:         {apply.Engine} {apply.Result}: {apply.Creates} created, {apply.Updates} updated, {apply.Deletes} deleted in {apply.DurationSeconds:0.#}s, finished {Time(apply.FinishedAt)}\n");
-        }
-        else
-        {
-            Line("Last apply", "-");
-        }
+        Line("Last apply", view.LastApplySummary is { } applied ? $"{applied}, finished {Time(view.LastApply!.FinishedAt)}" : "-");
         if (status?.NextRetryTime is { } retry)
         {
             Line("Next retry", Time(retry));

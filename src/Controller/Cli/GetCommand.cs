@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Store;
 using Reconciler.Model.Documents;
 
@@ -77,14 +78,14 @@ public static class GetCommand
     private static string Table(IReadOnlyList<PulumiPipeline> documents, DateTimeOffset now)
     {
         var rows = new List<string[]> { new[] { "NAME", "GENERATION", "OBSERVED", "PHASE", "READY", "AGE" } };
-        rows.AddRange(documents.Select(d => new[]
+        rows.AddRange(documents.Select(d => (Document: d, View: SpecStatusView.Of(d))).Select(d => new[]
         {
-            d.Metadata.Name,
-            d.Metadata.Generation.ToString(CultureInfo.InvariantCulture),
-            d.Status?.ObservedGeneration.ToString(CultureInfo.InvariantCulture) ?? "-",
-            d.Metadata.DeletionTimestamp is null ? d.Status?.Phase ?? "Pending" : "Deleting",
-            d.Status?.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status ?? ConditionStatus.Unknown,
-            Age(d.Metadata.CreationTimestamp, now),
+            d.View.Name,
+            d.View.Generation.ToString(CultureInfo.InvariantCulture),
+            d.View.ObservedGeneration?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            d.View.Phase,
+            d.View.Ready,
+            Age(d.Document.Metadata.CreationTimestamp, now),
         }));
         var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
         return string.Concat(rows.Select(r => string.Join("  ", r.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd() + "\n"));

@@ -32,8 +32,8 @@ public static class RunCommand
     {
         var store = new StoreOptions();
         var aws = new AwsOptions();
-        var workers = new Option<int?>("--workers") { Description = $"Specs reconciled at once (default 16). Env: {WorkersVariable}." };
-        var resync = new Option<string?>("--resync-period") { Description = $"How often every spec is checked for drift, e.g. 5m (default). Env: {ResyncVariable}." };
+        var workers = new Option<int?>("--workers") { Description = $"Specs reconciled at once (default {RuntimeDefaults.Workers}). Env: {WorkersVariable}." };
+        var resync = new Option<string?>("--resync-period") { Description = $"How often every spec is checked for drift, e.g. 90s or 1h (default {Settings.FormatDuration(RuntimeDefaults.ResyncPeriod)}). Env: {ResyncVariable}." };
         var engines = EngineRegistry.Default;
         var engine = new Option<string?>("--engine")
         {
@@ -43,9 +43,9 @@ public static class RunCommand
         var engineSettings = engines.Settings
             .Select(s => (Setting: s, Option: new Option<string?>($"--{s.Name}") { Description = $"{s.Description}{(s.Default is null ? "" : $" (default {s.Default})")}. Env: {s.Variable}." }))
             .ToList();
-        var healthPort = new Option<int?>("--health-port") { Description = $"Port of /healthz, /readyz and /metrics (default 8081; 0 picks a free one). Env: {HealthPortVariable}." };
-        var healthBind = new Option<string?>("--health-bind") { Description = $"Address the health port binds (default 127.0.0.1; 0.0.0.0 on ECS). Env: {HealthBindVariable}." };
-        var shards = new Option<int?>("--shards") { Description = $"Shards the specs are split into between replicas by leases in the store (default 16; 0 runs alone, without leases). Env: {ShardsVariable}." };
+        var healthPort = new Option<int?>("--health-port") { Description = $"Port of /healthz, /readyz and /metrics (default {WebServerOptions.DefaultPort}; 0 picks a free one). Env: {HealthPortVariable}." };
+        var healthBind = new Option<string?>("--health-bind") { Description = $"Address the health port binds (default {WebServerOptions.DefaultBindAddress}; 0.0.0.0 on ECS). Env: {HealthBindVariable}." };
+        var shards = new Option<int?>("--shards") { Description = $"Shards the specs are split into between replicas by leases in the store (default {RuntimeDefaults.Shards}; 0 runs alone, without leases). Env: {ShardsVariable}." };
         var selector = new Option<string?>("--selector", "-l") { Description = $"Only reconcile specs whose labels match, e.g. team=web. Env: {SelectorVariable}." };
         var skipTokenCheck = new Option<bool?>("--skip-token-check") { Description = $"Do not check that the Pulumi token parameter exists (for endpoints without SSM). Env: {SkipTokenCheckVariable}." };
         var status = StatusOptions.Create();
@@ -82,21 +82,21 @@ public static class RunCommand
                 settings = new RunSettings(
                     new PipelineControllerOptions
                     {
-                        Workers = Settings.Get(parse, workers, WorkersVariable, Settings.ParseInt, 16),
+                        Workers = Settings.Get(parse, workers, WorkersVariable, Settings.ParseInt, RuntimeDefaults.Workers),
                         Engine = engineName,
                         EngineSettings = ownSettings,
                         SkipTokenCheck = Settings.Get(parse, skipTokenCheck, SkipTokenCheckVariable, Settings.ParseBool, false),
                     },
                     new ReconcilerHostOptions
                     {
-                        ResyncPeriod = Settings.Parse(parse, resync, ResyncVariable, Settings.ParseDuration, ReconcilerHostOptions.DefaultResyncPeriod),
+                        ResyncPeriod = Settings.Parse(parse, resync, ResyncVariable, Settings.ParseDuration, RuntimeDefaults.ResyncPeriod),
                         Selector = Settings.Parse<string?>(parse, selector, SelectorVariable, ParseSelector, null),
                         Web = new WebServerOptions(
                             Settings.Get(parse, healthPort, HealthPortVariable, Settings.ParseInt, WebServerOptions.DefaultPort),
                             Settings.Parse(parse, healthBind, HealthBindVariable, ParseAddress, WebServerOptions.DefaultBindAddress),
                             TelemetryProviders.MeterNames),
                     },
-                    Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, 16),
+                    Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, RuntimeDefaults.Shards),
                     Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information),
                     status.Resolve(parse));
                 settings.Validate();

@@ -141,12 +141,8 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
     private async Task<AppliedResource?> ReleaseProjectAsync(CodeBuildProject live, CancellationToken cancellationToken)
     {
         // UpdateProject replaces the tag list, so the live project goes back as it is, minus our tags.
-        var released = live with
+        var released = live.WithoutServerFields() with
         {
-            Arn = null,
-            Created = null,
-            LastModified = null,
-            Webhook = null,
             Tags = (live.Tags ?? []).Where(t => !t.Key.StartsWith(OwnershipTags.Prefix, StringComparison.Ordinal)).ToList(),
         };
         var updated = await codeBuild.UpdateProjectAsync(released, cancellationToken);

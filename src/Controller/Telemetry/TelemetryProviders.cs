@@ -112,9 +112,11 @@ public sealed class TelemetryProviders : IDisposable
         return builder;
     }
 
-    // OTEL_EXPORTER_OTLP_ENDPOINT switches on every signal, OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT one of them.
+    // OTEL_EXPORTER_OTLP_ENDPOINT switches on every signal, OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT one of them;
+    // OTEL_<SIGNAL>_EXPORTER=none switches one off (e.g. metrics, where a collector scrapes /metrics instead).
     private static bool Exports(Func<string, string?> environment, string signal) =>
-        !string.IsNullOrWhiteSpace(environment(EndpointVariable)) || !string.IsNullOrWhiteSpace(environment($"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT"));
+        !string.Equals(environment($"OTEL_{signal}_EXPORTER")?.Trim(), "none", StringComparison.OrdinalIgnoreCase)
+        && (!string.IsNullOrWhiteSpace(environment(EndpointVariable)) || !string.IsNullOrWhiteSpace(environment($"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT")));
 
     public void Dispose()
     {

@@ -24,6 +24,12 @@ public sealed record CodeBuildProject
     public DateTimeOffset? Created { get; init; }
     public DateTimeOffset? LastModified { get; init; }
     public ProjectWebhook? Webhook { get; init; }
+
+    /// <summary>
+    /// The project as an UpdateProject body: without what the service sets (arn, created, lastModified) and without
+    /// the webhook, which is a resource of its own. The one place a live project is made writable again.
+    /// </summary>
+    public CodeBuildProject WithoutServerFields() => this with { Arn = null, Created = null, LastModified = null, Webhook = null };
 }
 
 /// <summary>Where a project's source comes from, with its inline buildspec.</summary>

@@ -29,7 +29,7 @@ public static class ResourceDiff
     public static IReadOnlyList<FieldDelta> Project(CodeBuildProject desired, CodeBuildProject live)
     {
         // The webhook is its own resource, and the read-only members are the service's.
-        var desiredNode = ToNode(desired with { Webhook = null, Arn = null, Created = null, LastModified = null });
+        var desiredNode = ToNode(desired.WithoutServerFields());
         var liveNode = ToNode(live with { Webhook = null });
         return ProjectDiff.Compare(desiredNode, liveNode);
     }

@@ -83,6 +83,9 @@ public class TelemetryWiringTests
         Assert.True(tracesOnly.ExportsTraces);
         Assert.False(tracesOnly.ExportsMetrics);
         Assert.False(tracesOnly.ExportsLogs);
+        using var scraped = TelemetryProviders.Start(TelemetryResource.Attributes(_ => null), Env((TelemetryProviders.EndpointVariable, "http://127.0.0.1:9"), ("OTEL_METRICS_EXPORTER", "none")));
+        Assert.True(scraped.ExportsTraces && scraped.ExportsLogs);
+        Assert.False(scraped.ExportsMetrics);
         using var none = TelemetryProviders.Start(TelemetryResource.Attributes(_ => null), _ => null);
         Assert.False(none.ExportsTraces || none.ExportsMetrics || none.ExportsLogs);
     }
