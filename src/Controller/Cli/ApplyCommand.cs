@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Reconciler.Controller.Store;
 using Reconciler.Controller.Telemetry;
+using Reconciler.Model.Documents;
+using Reconciler.Model.Rendering;
 
 namespace Reconciler.Controller.Cli;
 
@@ -19,7 +21,7 @@ public static class ApplyCommand
         var store = new StoreOptions();
         var command = new Command("apply",
             "Validate every document first (nothing is written if any is invalid), then create or update each one. " +
-            "An update keeps what the store owns (uid, status, finalizers) and bumps generation only when spec, labels or annotations changed. " +
+            "An update keeps what the store owns (uid, status, finalizers) and bumps generation only when the spec changed (labels and annotations only move resourceVersion). " +
             ExitCodes.HelpText);
         command.Options.Add(files);
         command.Options.Add(dryRun);
@@ -28,10 +30,10 @@ public static class ApplyCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            IReadOnlyList<(string Source, string Text)> sources;
+            IReadOnlyList<(string Source, byte[] Bytes)> sources;
             try
             {
-                sources = await DocumentSources.ReadAsync(parse.GetValue(files) ?? [], Console.In, cancellationToken);
+                sources = await DocumentSources.ReadAsync(parse.GetValue(files) ?? [], DocumentSources.OpenStandardInput, cancellationToken);
             }
             catch (FileNotFoundException e)
             {
@@ -60,6 +62,17 @@ public static class ApplyCommand
             var suffix = options.DryRun ? " (dry run)" : "";
             return await store.RunAsync(parse, async (specs, _) =>
             {
+                var collisions = DerivedNameCollision.Find(set.Documents, await ListAllAsync(specs, cancellationToken));
+                if (collisions.Count > 0)
+                {
+                    foreach (var collision in collisions)
+                    {
+                        var index = set.Documents.Select(d => d.Metadata.Name).ToList().IndexOf(collision.Spec);
+                        await error.WriteLineAsync($"invalid: {set.Sources[index]}: $.spec.stages[{collision.StageIndex}].name: {collision}");
+                    }
+                    await error.WriteLineAsync($"error: nothing was applied: {collisions.Count} derived name collision(s)");
+                    return ExitCodes.Failure;
+                }
                 try
                 {
                     await foreach (var result in new SpecApplier(specs).ApplyAsync(set, options, cancellationToken))
@@ -76,5 +89,19 @@ public static class ApplyCommand
             }, cancellationToken);
         });
         return command;
+    }
+
+    private static async Task<List<PulumiPipeline>> ListAllAsync(ISpecStore specs, CancellationToken cancellationToken)
+    {
+        var all = new List<PulumiPipeline>();
+        string? next = null;
+        do
+        {
+            var page = await specs.ListAsync(new ListOptions(ContinueToken: next), cancellationToken);
+            all.AddRange(page.Items);
+            next = page.ContinueToken;
+        }
+        while (next is not null);
+        return all;
     }
 }

@@ -41,8 +41,8 @@ public static class DiffCommand
             PulumiPipeline? fromFile = null;
             if (name == DocumentSources.StandardInput || File.Exists(name))
             {
-                var (source, text) = (await DocumentSources.ReadAsync([name], Console.In, cancellationToken))[0];
-                var validation = SpecValidator.Validate(source, text);
+                var (source, bytes) = (await DocumentSources.ReadAsync([name], DocumentSources.OpenStandardInput, cancellationToken))[0];
+                var validation = SpecValidator.Validate(source, bytes);
                 if (!validation.IsValid)
                 {
                     foreach (var problem in validation.Errors)

@@ -5,15 +5,24 @@ public static class DocumentSources
 {
     public const string StandardInput = "-";
 
+    /// <summary>
+    /// The raw bytes of each document: decoding is left to <see cref="Model.Validation.SpecValidator"/>, which reports
+    /// invalid UTF-8 with its byte offset (a text reader would silently turn it into U+FFFD).
+    /// </summary>
     /// <exception cref="FileNotFoundException">A path does not exist.</exception>
-    public static async Task<IReadOnlyList<(string Source, string Text)>> ReadAsync(IEnumerable<string> paths, TextReader stdin, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<(string Source, byte[] Bytes)>> ReadAsync(IEnumerable<string> paths, Func<Stream> stdin, CancellationToken cancellationToken)
     {
-        var documents = new List<(string, string)>();
+        var documents = new List<(string, byte[])>();
         foreach (var path in paths)
         {
             if (path == StandardInput)
             {
-                documents.Add(("<stdin>", await stdin.ReadToEndAsync(cancellationToken)));
+                using var buffer = new MemoryStream();
+                await using (var input = stdin())
+                {
+                    await input.CopyToAsync(buffer, cancellationToken);
+                }
+                documents.Add(("<stdin>", buffer.ToArray()));
             }
             else if (Directory.Exists(path))
             {
@@ -21,12 +30,12 @@ public static class DocumentSources
                              .Where(file => !IsUnderHiddenFolder(path, file))
                              .Order(StringComparer.Ordinal))
                 {
-                    documents.Add((file, await File.ReadAllTextAsync(file, cancellationToken)));
+                    documents.Add((file, await File.ReadAllBytesAsync(file, cancellationToken)));
                 }
             }
             else if (File.Exists(path))
             {
-                documents.Add((path, await File.ReadAllTextAsync(path, cancellationToken)));
+                documents.Add((path, await File.ReadAllBytesAsync(path, cancellationToken)));
             }
             else
             {
@@ -35,6 +44,9 @@ public static class DocumentSources
         }
         return documents;
     }
+
+    /// <summary>Standard input as bytes, for <see cref="ReadAsync"/>.</summary>
+    public static Stream OpenStandardInput() => Console.OpenStandardInput();
 
     // .git, .github and the like hold tooling files, never spec documents.
     private static bool IsUnderHiddenFolder(string root, string file) =>

@@ -33,10 +33,10 @@ public static class RenderCommand
 
     private static async Task<int> RunAsync(string file, string format, InvocationConfiguration io, CancellationToken ct)
     {
-        (string Source, string Text) input;
+        (string Source, byte[] Bytes) input;
         try
         {
-            var documents = await DocumentSources.ReadAsync([file], Console.In, ct);
+            var documents = await DocumentSources.ReadAsync([file], DocumentSources.OpenStandardInput, ct);
             if (documents.Count != 1)
             {
                 await io.Error.WriteLineAsync($"{file}: render takes one document file, not a directory of {documents.Count}");
@@ -50,7 +50,7 @@ public static class RenderCommand
             return ExitCodes.Usage;
         }
 
-        var result = SpecValidator.Validate(input.Source, input.Text);
+        var result = SpecValidator.Validate(input.Source, input.Bytes);
         if (!result.IsValid || result.Document is null)
         {
             foreach (var error in result.Errors)

@@ -7,6 +7,7 @@ using Reconciler.Controller.Hosting;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
+using Reconciler.Controller.Sync;
 using Reconciler.Controller.Telemetry;
 using Reconciler.Controller.Web;
 
@@ -62,6 +63,8 @@ public static class RunCommand
         }
         store.AddTo(command);
         aws.AddTo(command);
+        var sync = new SyncSourceOptions("sync-");
+        sync.AddTo(command);
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -98,7 +101,10 @@ public static class RunCommand
                     },
                     Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, RuntimeDefaults.Shards),
                     Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information),
-                    status.Resolve(parse));
+                    status.Resolve(parse))
+                {
+                    Sync = sync.RepositoryOf(parse) is null ? null : sync.Resolve(parse),
+                };
                 settings.Validate();
             }
             catch (FormatException e)
@@ -136,7 +142,7 @@ public static class RunCommand
                 {
                     // The DynamoDB store watches through Streams with these clients; it falls back to polling by itself.
                     return await store.RunAsync(parse, (specs, location) => RunAsync(specs, location, clients, loggers, settings, parse, cancellationToken),
-                        cancellationToken, clients.DynamoDbStreams);
+                        cancellationToken, clients.DynamoDbStreams, loggers.CreateLogger("reconciler.store"));
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -163,12 +169,19 @@ public static class RunCommand
         {
             host.Add(statusPage);
         }
+        var syncing = settings.Sync is not { } syncSettings ? null : await SyncRunnable.CreateAsync(host, location, syncSettings.Options, syncSettings.CacheDir,
+            syncSettings.Interval ?? TimeSpan.FromMinutes(1), Environment.GetEnvironmentVariable(SyncSourceOptions.WebhookSecretVariable), cancellationToken);
+        if (syncing is not null)
+        {
+            host.Add(syncing);
+        }
         try
         {
             await host.StartAsync(cancellationToken);
             await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
                 $"resync every {settings.Host.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {host.Web!.Address}" +
-                (statusPage is null ? "" : $", status page on {statusPage.Address}"));
+                (statusPage is null ? "" : $", status page on {statusPage.Address}") +
+                (settings.Sync is { } synced ? $", syncing {synced.Options.Source.Id} @ {synced.Options.Source.Ref}{(syncing!.HasWebhook ? " (webhook on)" : "")}" : ""));
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException)
@@ -205,6 +218,9 @@ public static class RunCommand
 
     private sealed record RunSettings(PipelineControllerOptions Controller, ReconcilerHostOptions Host, int Shards, LogLevel LogLevel, StatusPageOptions? Status)
     {
+        /// <summary>The config repository the run syncs, when one is configured.</summary>
+        public (Reconciler.Controller.Sync.SyncOptions Options, string CacheDir, TimeSpan? Interval)? Sync { get; init; }
+
         /// <exception cref="FormatException">A number is out of range; the message names the option and its variable.</exception>
         public void Validate()
         {

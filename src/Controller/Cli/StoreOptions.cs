@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Amazon.Runtime;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Controller.Store;
 
@@ -44,7 +45,8 @@ public sealed class StoreOptions
     /// a message on stderr and the documented exit code.
     /// </summary>
     /// <param name="streams">The DynamoDB Streams client a long-running watch reads (the controller); commands that do not watch pass none.</param>
-    public async Task<int> RunAsync(ParseResult parse, Func<ISpecStore, StoreLocation, Task<int>> body, CancellationToken cancellationToken, Aws.IDynamoDbStreamsClient? streams = null)
+    /// <param name="logger">Where the store logs its watch mode and the malformed items it skips (the controller's); none for one-shot commands.</param>
+    public async Task<int> RunAsync(ParseResult parse, Func<ISpecStore, StoreLocation, Task<int>> body, CancellationToken cancellationToken, Aws.IDynamoDbStreamsClient? streams = null, ILogger? logger = null)
     {
         var error = parse.InvocationConfiguration.Error;
         StoreLocation location;
@@ -59,7 +61,7 @@ public sealed class StoreOptions
         }
         try
         {
-            var store = await location.OpenAsync(TimeProvider.System, NullLogger.Instance, streams, cancellationToken);
+            var store = await location.OpenAsync(TimeProvider.System, logger ?? NullLogger.Instance, streams, cancellationToken);
             try
             {
                 return await body(store, location);

@@ -17,7 +17,7 @@ public static class ValidateCommand
     });
 
     /// <param name="standardInput">What <c>-</c> reads; the process's standard input unless a test supplies one.</param>
-    public static Command Create(TextReader? standardInput = null)
+    public static Command Create(Func<Stream>? standardInput = null)
     {
         var paths = new Argument<string[]>("paths")
         {
@@ -32,17 +32,17 @@ public static class ValidateCommand
         output.AcceptOnlyFromAmong("text", "json");
 
         var command = new Command("validate",
-            "Check PulumiPipeline documents against the schema and the rules. Exit code: 0 all valid, 1 any invalid, 2 usage error (including a path that cannot be read).")
+            "Check PulumiPipeline and PulumiPipelineTemplate documents against the schema and the rules (a spec that names a template is checked merged with it, when the template is among the paths). Exit code: 0 all valid, 1 any invalid, 2 usage error (including a path that cannot be read).")
         {
             paths,
             output,
         };
         command.Action = new UsageCheckedAction((parse, ct) =>
-            RunAsync(parse, parse.GetValue(paths) ?? [], parse.GetValue(output) ?? "text", standardInput ?? Console.In, ct));
+            RunAsync(parse, parse.GetValue(paths) ?? [], parse.GetValue(output) ?? "text", standardInput ?? DocumentSources.OpenStandardInput, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, string[] paths, string format, TextReader standardInput, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult parse, string[] paths, string format, Func<Stream> standardInput, CancellationToken ct)
     {
         var options = paths.Where(p => p.StartsWith('-') && p != DocumentSources.StandardInput).ToList();
         if (options.Count > 0)
@@ -50,7 +50,7 @@ public static class ValidateCommand
             return UsageCheckedAction.Fail(parse,
                 options.Select(o => $"Unrecognized option '{o}' (to check a file whose name starts with \"-\", write ./{o})."));
         }
-        IReadOnlyList<(string Source, string Text)> documents;
+        IReadOnlyList<(string Source, byte[] Bytes)> documents;
         try
         {
             documents = await DocumentSources.ReadAsync(paths, standardInput, ct);
@@ -60,7 +60,7 @@ public static class ValidateCommand
             return UsageCheckedAction.Fail(parse, [ex is FileNotFoundException ? ex.Message : $"cannot read: {ex.Message}"]);
         }
 
-        var results = documents.Select(d => SpecValidator.Validate(d.Source, d.Text)).ToList();
+        var results = DocumentSetValidator.Validate(documents).ToList();
         var output = parse.InvocationConfiguration.Output;
         if (format == "json")
         {

@@ -300,7 +300,7 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
 
     private static void EnsureOwned(ConvergeRequest request, ResourceKind kind, string name, IReadOnlyList<AwsTag>? tags)
     {
-        if (!request.Adopt && !request.Owner.Owns(tags))
+        if (!request.Owner.MayChange(tags, request.Adopt))
         {
             throw new OwnershipConflictException($"{kind}/{name} exists and is not owned by this spec (owner: {OwnershipIdentity.DescribeOwner(tags)})");
         }

@@ -12,13 +12,13 @@ using Reconciler.Model.Validation;
 namespace Reconciler.Controller.Reconciliation;
 
 /// <summary>
-/// The pipeline controller's reconciler: validate, render, check the token parameter, observe, diff, converge,
+/// The pipeline controller's reconciler: validate, render, check the access token, observe, diff, converge,
 /// then write status (only when it changed). Drift is a non-empty plan for a generation already converged.
 /// </summary>
 public sealed class PipelineReconciler(
     ILiveStateReader reader,
     IConvergeEngine engine,
-    TokenParameterCheck? tokens,
+    AccessTokenCheck? tokens,
     PipelineStatusWriter statusWriter,
     TimeProvider time,
     PipelineReconcilerOptions options,
@@ -30,6 +30,23 @@ public sealed class PipelineReconciler(
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
 
     public async Task<ReconcileResult> ReconcileAsync(PulumiPipeline document, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReconcileSpecAsync(document, cancellationToken);
+        }
+        catch (StatusTooLargeException e)
+        {
+            // Retrying cannot help and applying without a record of it would leave untracked resources: only a
+            // smaller spec (a new generation) can go on. The Stalled status keeps the resources already recorded.
+            var latest = await statusWriter.LatestAsync(document, cancellationToken);
+            var message = e.Message.Length > MaxMessageLength ? e.Message[..MaxMessageLength] : e.Message;
+            await WriteAsync(latest, Status(latest).Build(PipelineOutcome.StatusTooLarge, message), cancellationToken);
+            throw new TerminalReconcileException(StatusReasons.StatusTooLarge, $"{latest.Metadata.Name}: {message}", e);
+        }
+    }
+
+    private async Task<ReconcileResult> ReconcileSpecAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
         document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
@@ -43,11 +60,14 @@ public sealed class PipelineReconciler(
         }
         var desired = rendered!;
 
-        var parameter = document.Spec.Pulumi.AccessTokenParameter;
-        if (tokens is not null && !await tokens.ExistsAsync(parameter, cancellationToken))
+        if (tokens is not null && document.Spec.Pulumi.Token() is { } token && !await tokens.ExistsAsync(token, cancellationToken))
         {
-            var message = $"Parameter Store has no parameter {parameter}; create it (SecureString) with the Pulumi access token";
-            await WriteAsync(document, Status(document).Build(PipelineOutcome.MissingTokenParameter, message), cancellationToken);
+            var (missing, message) = token.IsSecret()
+                ? (PipelineOutcome.MissingTokenSecret,
+                    $"Secrets Manager has no readable secret {token.Secret} (missing, scheduled for deletion, or without the version {token.VersionId ?? token.VersionStage ?? "AWSCURRENT"}); create it with the Pulumi access token")
+                : (PipelineOutcome.MissingTokenParameter,
+                    $"Parameter Store has no parameter {token.Parameter}; create it (SecureString) with the Pulumi access token");
+            await WriteAsync(document, Status(document).Build(missing, message), cancellationToken);
             return ReconcileResult.Requeue(options.MissingTokenRetry);
         }
 
@@ -60,7 +80,8 @@ public sealed class PipelineReconciler(
         if (plan.Conflicts.Count > 0)
         {
             var message = Summarize(plan.Conflicts.Select(c => c.ToString()))
-                + $"; nothing was changed. To take them over, annotate the spec with {OwnershipIdentity.AdoptAnnotation}: \"true\"";
+                + $"; nothing was changed. To take over resources no other spec owns, annotate the spec with {OwnershipIdentity.AdoptAnnotation}: \"true\" " +
+                "(a resource another spec owns is never adopted: rename a stage or delete that spec)";
             await WriteAsync(document, planned.Build(PipelineOutcome.ResourceConflict, message), cancellationToken);
             return ReconcileResult.Requeue(options.ResyncPeriod);
         }
@@ -181,21 +202,22 @@ public sealed class PipelineReconciler(
         _validated.TryRemove(name, out _);
     }
 
-    // Validation depends only on what generation versions (spec, labels, annotations) and on the uid, so a resync of
+    // Validation depends only on the spec (what generation versions), the annotations that matter and the uid, so a resync of
     // an unchanged spec reuses its verdict. The rendered state is not kept: it costs tens of microseconds to make
     // again and tens of kilobytes to hold, times every spec, in the steady state's memory.
     private (IReadOnlyList<ValidationError> Errors, DesiredState? Desired) Compile(PulumiPipeline document)
     {
         var meta = document.Metadata;
         IReadOnlyList<ValidationError> errors;
-        if (_validated.TryGetValue(meta.Name, out var known) && known.Generation == meta.Generation && known.Uid == meta.Uid && meta.Generation > 0)
+        var annotations = ReconcilePredicate.Annotations(meta);
+        if (_validated.TryGetValue(meta.Name, out var known) && known.Generation == meta.Generation && known.Uid == meta.Uid && known.Annotations == annotations && meta.Generation > 0)
         {
             errors = known.Errors;
         }
         else
         {
             errors = SpecValidator.Validate(meta.Name, document);
-            _validated[meta.Name] = new Validated(meta.Uid, meta.Generation, errors.Count == 0 ? [] : errors);
+            _validated[meta.Name] = new Validated(meta.Uid, meta.Generation, annotations, errors.Count == 0 ? [] : errors);
         }
         return (errors, errors.Count == 0 ? PipelineRenderer.Render(document) : null);
     }
@@ -292,7 +314,7 @@ public sealed class PipelineReconciler(
         _ => null,
     };
 
-    private sealed record Validated(string? Uid, long Generation, IReadOnlyList<ValidationError> Errors);
+    private sealed record Validated(string? Uid, long Generation, string Annotations, IReadOnlyList<ValidationError> Errors);
 
     private static string InSync(IReadOnlyList<ResourceStatus> resources) => $"{resources.Count} resources in sync";
 

@@ -4,6 +4,7 @@ using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
 using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Documents;
+using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Reconciliation;
 
@@ -77,9 +78,15 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
             return (current, true);
         }
         next = next with { NextResyncTime = time.GetUtcNow() + resyncPeriod };
+        CheckSize(current, next);
         try
         {
             return (Remember(await _writer.WriteAsync(current, next, cancellationToken)), true);
+        }
+        catch (StoreInvalidDocumentException e)
+        {
+            // The store's own measure (DynamoDB counts attribute names and values) is the last word on the limit.
+            throw new StatusTooLargeException($"the document with its new status does not fit the store: {e.Message}", e);
         }
         catch (StoreConflictException)
         {
@@ -100,6 +107,21 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
         catch (StoreNotFoundException)
         {
             return (current, false);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a status that would take the document over DynamoDB's item limit, whatever the store: a spec that
+    /// runs here on SQLite must not start failing when its table moves to DynamoDB.
+    /// </summary>
+    private static void CheckSize(PulumiPipeline current, PipelineStatus next)
+    {
+        var size = StoredDocumentJson.Size(current with { Status = next });
+        if (size > SpecValidator.MaxDocumentBytes)
+        {
+            throw new StatusTooLargeException(
+                $"with its status the document would be {size:N0} bytes, over the 400 KB item limit; " +
+                $"shrink the spec ({StoredDocumentJson.Size(current with { Status = null }):N0} bytes)");
         }
     }
 

@@ -8,11 +8,13 @@ public static class StatusReasons
     public const string InvalidSpec = "InvalidSpec";
     public const string ResourceConflict = "ResourceConflict";
     public const string MissingTokenParameter = "MissingTokenParameter";
+    public const string MissingTokenSecret = "MissingTokenSecret";
     public const string AwsError = "AwsError";
     public const string DriftDetected = "DriftDetected";
     public const string DriftCorrected = "DriftCorrected";
     public const string NoDrift = "NoDrift";
     public const string Deleting = "Deleting";
+    public const string StatusTooLarge = "StatusTooLarge";
 }
 
 /// <summary>The values of <c>status.phase</c>.</summary>

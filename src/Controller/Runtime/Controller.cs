@@ -193,7 +193,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             return;
         }
         var meta = item.Metadata;
-        var fingerprint = (meta.Generation, ReconcilePredicate.ReconcileRequest(meta));
+        var fingerprint = (meta.Generation, ReconcilePredicate.Annotations(meta));
         if (parked.TryGetValue(key, out var failedAt))
         {
             if (failedAt == fingerprint && meta.DeletionTimestamp is null)
@@ -264,7 +264,14 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             }
             RuntimeTracing.SetResult(activity, result, delay, ex);
             var reason = timeout.IsCancellationRequested ? "timed out" : "failed";
-            logger.LogWarning(ex, "{Controller}: {Key} {Reason} (attempt {Attempt}); retrying in {Delay}", Name, key, reason, Queue.NumRequeues(key), delay);
+            if (ExpectedFailure.Is(ex))
+            {
+                logger.LogWarning("{Controller}: {Key} {Reason} (attempt {Attempt}); retrying in {Delay}: {Error}", Name, key, reason, Queue.NumRequeues(key), delay, ExpectedFailure.OneLine(ex));
+            }
+            else
+            {
+                logger.LogWarning(ex, "{Controller}: {Key} {Reason} (attempt {Attempt}); retrying in {Delay}", Name, key, reason, Queue.NumRequeues(key), delay);
+            }
         }
         finally
         {

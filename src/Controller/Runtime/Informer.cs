@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Controller.Store;
+using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Documents;
 
 namespace Reconciler.Controller.Runtime;
@@ -113,7 +114,14 @@ public sealed class Informer<T> : IDisposable where T : IObject
             catch (Exception ex)
             {
                 var delay = RetryDelay(failures++);
-                logger.LogWarning(ex, "{Kind} {Phase} failed; retrying in {Delay}", Kind, needList ? "list" : "watch", delay);
+                if (ExpectedFailure.Is(ex))
+                {
+                    logger.LogWarning("{Kind} {Phase} failed; retrying in {Delay}: {Error}", Kind, needList ? "list" : "watch", delay, ExpectedFailure.OneLine(ex));
+                }
+                else
+                {
+                    logger.LogWarning(ex, "{Kind} {Phase} failed; retrying in {Delay}", Kind, needList ? "list" : "watch", delay);
+                }
                 try
                 {
                     await Task.Delay(delay, time, cancellationToken);

@@ -5,7 +5,7 @@ namespace Reconciler.Controller.Store;
 /// <summary>Where spec documents live, with Kubernetes API semantics (DESIGN.md, "Metadata and status").</summary>
 /// <remarks>
 /// Every mutation is conditional: a stale <c>resourceVersion</c> fails with <see cref="StoreConflictException"/>.
-/// <c>generation</c> moves only when spec, labels or annotations change; status writes never move it.
+/// <c>generation</c> moves only when the spec changes (as in Kubernetes); label, annotation and status writes never move it.
 /// </remarks>
 public interface ISpecStore
 {

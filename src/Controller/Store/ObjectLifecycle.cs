@@ -47,14 +47,19 @@ internal static class ObjectLifecycle
     public static StoreConflictException Conflict(string name, string? expectedResourceVersion) =>
         new($"document '{name}' was changed by someone else (the write expected resourceVersion {expectedResourceVersion ?? "(any)"}); read it again and retry");
 
-    /// <summary>Spec, labels and annotations from <paramref name="incoming"/>; everything the server owns from <paramref name="current"/>.</summary>
+    /// <summary>
+    /// Spec, labels and annotations from <paramref name="incoming"/>; everything the server owns from <paramref name="current"/>.
+    /// Generation moves only when the spec changes, as in Kubernetes: a label or annotation change is a new
+    /// resourceVersion of the same generation, so it is never taken for a change in what the spec asks for.
+    /// </summary>
     public static StoreTransition ForUpdate(PulumiPipeline current, PulumiPipeline incoming)
     {
         var labels = NullIfEmpty(incoming.Metadata.Labels);
         var annotations = NullIfEmpty(incoming.Metadata.Annotations);
-        var changed = !SameMap(current.Metadata.Labels, labels)
-            || !SameMap(current.Metadata.Annotations, annotations)
-            || StoredDocumentJson.SerializeSpec(current.Spec) != StoredDocumentJson.SerializeSpec(incoming.Spec);
+        var specChanged = StoredDocumentJson.SerializeSpec(current.Spec) != StoredDocumentJson.SerializeSpec(incoming.Spec);
+        var changed = specChanged
+            || !SameMap(current.Metadata.Labels, labels)
+            || !SameMap(current.Metadata.Annotations, annotations);
         if (!changed && current.ApiVersion == incoming.ApiVersion)
         {
             return StoreTransition.Unchanged(current);
@@ -67,7 +72,7 @@ internal static class ObjectLifecycle
             {
                 Labels = labels,
                 Annotations = annotations,
-                Generation = changed ? current.Metadata.Generation + 1 : current.Metadata.Generation,
+                Generation = specChanged ? current.Metadata.Generation + 1 : current.Metadata.Generation,
                 ResourceVersion = NextResourceVersion(current),
             },
         });

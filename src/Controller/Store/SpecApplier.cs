@@ -9,7 +9,7 @@ namespace Reconciler.Controller.Store;
 /// valid <see cref="SpecSet"/> only; each document created, or updated on the resource version just read (so a
 /// concurrent writer is a conflict, never overwritten), or left alone when the store's generation rules
 /// (<see cref="ObjectLifecycle.ForUpdate"/>) say nothing it owns would change. The store keeps uid, status and
-/// finalizers, and bumps generation only when spec, labels or annotations change.
+/// finalizers, and bumps generation only when the spec changes.
 /// </summary>
 public sealed class SpecApplier(ISpecStore store)
 {

@@ -16,16 +16,28 @@ public sealed record SpecSet(IReadOnlyList<PulumiPipeline> Documents, IReadOnlyL
     /// <summary>One line saying how much is wrong, for the error that follows the problems.</summary>
     public string Summary => $"{Problems.Count} problem(s) in {Math.Max(InvalidCount, 1)} of {SourceCount} document(s)";
 
+    /// <summary>Where each of <see cref="Documents"/> came from (a file name, <c>&lt;stdin&gt;</c>), in the same order.</summary>
+    public IReadOnlyList<string> Sources { get; init; } = [];
+
     /// <summary>Validates every source, then the set as a whole.</summary>
-    public static SpecSet Validate(IReadOnlyList<(string Source, string Text)> sources)
+    public static SpecSet Validate(IReadOnlyList<(string Source, string Text)> sources) =>
+        Of(sources.Select(s => SpecValidator.Validate(s.Source, s.Text)).ToList());
+
+    /// <summary>Validates every source read as bytes (invalid UTF-8 is an error with its byte offset), then the set as a whole.</summary>
+    public static SpecSet Validate(IReadOnlyList<(string Source, byte[] Bytes)> sources) =>
+        Of(sources.Select(s => SpecValidator.Validate(s.Source, s.Bytes)).ToList());
+
+    private static SpecSet Of(List<ValidationResult> results)
     {
-        var results = sources.Select(s => SpecValidator.Validate(s.Source, s.Text)).ToList();
         var problems = results.SelectMany(r => r.Errors).Select(e => e.ToString()).ToList();
         foreach (var duplicate in results.Where(r => r.IsValid && r.Document is not null).GroupBy(r => r.Document!.Metadata.Name).Where(g => g.Count() > 1))
         {
             problems.Add($"{string.Join(", ", duplicate.Select(r => r.Source))}: $.metadata.name: '{duplicate.Key}' is declared more than once");
         }
-        var documents = problems.Count == 0 ? results.Select(r => r.Document!).ToList() : [];
-        return new SpecSet(documents, problems, results.Count, results.Count(r => !r.IsValid));
+        var valid = problems.Count == 0;
+        return new SpecSet(valid ? results.Select(r => r.Document!).ToList() : [], problems, results.Count, results.Count(r => !r.IsValid))
+        {
+            Sources = valid ? results.Select(r => r.Source).ToList() : [],
+        };
     }
 }

@@ -13,6 +13,10 @@ internal static class StoredDocumentJson
     public static string Serialize(PulumiPipeline document) =>
         JsonSerializer.Serialize(document, Compact.PulumiPipeline);
 
+    /// <summary>The document's size in its stored form, in UTF-8 bytes.</summary>
+    public static int Size(PulumiPipeline document) =>
+        JsonSerializer.SerializeToUtf8Bytes(document, Compact.PulumiPipeline).Length;
+
     public static string SerializeSpec(PipelineSpec spec) =>
         JsonSerializer.Serialize(spec, Compact.PipelineSpec);
 

@@ -12,7 +12,14 @@ public sealed record FaultSettings(IReadOnlyList<FaultRule> Rules, int Seed = 0)
     /// <summary>Throws <see cref="ArgumentException"/> listing every problem of every rule.</summary>
     public void Validate()
     {
-        var problems = Rules.SelectMany((r, i) => r.Problems().Select(p => $"rules[{i}]: {p}")).ToList();
+        // Deserialized settings can carry nulls the types do not admit.
+        if (Rules is null)
+        {
+            throw new ArgumentException("Invalid fault settings: rules: expected a list of rules, not null");
+        }
+        var problems = Rules.SelectMany((r, i) => r is null
+            ? Enumerable.Repeat($"rules[{i}]: expected a rule object, not null", 1)
+            : r.Problems().Select(p => $"rules[{i}]: {p}")).ToList();
         if (problems.Count > 0)
         {
             throw new ArgumentException("Invalid fault settings: " + string.Join("; ", problems));

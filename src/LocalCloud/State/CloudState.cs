@@ -52,38 +52,64 @@ public sealed class CloudState(ResourceArns arns, TimeProvider time)
     });
 
     /// <summary>Adds a build of an existing project, filling in what CodeBuild would (id, arn, buildNumber, status, times).</summary>
-    /// <exception cref="ArgumentException">The build names no existing project, or repeats an id.</exception>
-    public JsonObject AddBuild(JsonObject build) => Write(d =>
+    /// <exception cref="ArgumentException">The build has a field of the wrong type, names no existing project, or repeats an id.</exception>
+    public JsonObject AddBuild(JsonObject build) => AddBuilds([build])[0];
+
+    /// <summary>Adds builds all or none: every build is checked before any is stored.</summary>
+    /// <exception cref="ArgumentException">Every problem, each as <c>$.builds[i].field: ...</c>.</exception>
+    public IReadOnlyList<JsonObject> AddBuilds(IReadOnlyList<JsonObject> builds)
     {
-        var copy = (JsonObject)build.DeepClone();
-        var project = (string?)copy["projectName"] ?? throw new ArgumentException("a build needs projectName");
-        if (!d.Projects.ContainsKey(project))
+        var problems = builds.SelectMany((b, i) => SeededBuild.Problems(b, $"$.builds[{i}]")).ToList();
+        if (problems.Count > 0)
         {
-            throw new ArgumentException($"build names project {project}, which does not exist");
+            throw new ArgumentException(string.Join("; ", problems));
         }
-        var id = (string?)copy["id"] ?? $"{project}:{Guid.NewGuid()}";
-        if (d.Builds.ContainsKey(id))
+        return Write(d =>
         {
-            throw new ArgumentException($"build {id} exists already");
-        }
-        var number = d.Builds.Values.Where(b => (string?)b["projectName"] == project).Select(b => (long?)b["buildNumber"] ?? 0).DefaultIfEmpty(0).Max() + 1;
-        var status = (string?)copy["buildStatus"] ?? "SUCCEEDED";
-        var now = Now();
-        copy["id"] = id;
-        copy["arn"] = arns.Build(id);
-        copy["buildNumber"] ??= number;
-        copy["buildStatus"] = status;
-        copy["buildComplete"] ??= status != "IN_PROGRESS";
-        copy["currentPhase"] ??= status == "IN_PROGRESS" ? "BUILD" : "COMPLETED";
-        copy["startTime"] ??= now;
-        if (status != "IN_PROGRESS")
-        {
-            copy["endTime"] ??= now;
-        }
-        copy["initiator"] ??= "localcloud";
-        d.Builds[id] = copy;
-        return (JsonObject)copy.DeepClone();
-    });
+            var added = new Dictionary<string, (int Index, JsonObject Build)>(StringComparer.Ordinal);
+            for (var i = 0; i < builds.Count; i++)
+            {
+                var copy = (JsonObject)builds[i].DeepClone();
+                var project = (string)copy["projectName"]!;
+                if (!d.Projects.ContainsKey(project))
+                {
+                    throw new ArgumentException($"$.builds[{i}].projectName: build names project {project}, which does not exist");
+                }
+                var id = (string?)copy["id"] ?? $"{project}:{Guid.NewGuid()}";
+                if (d.Builds.ContainsKey(id))
+                {
+                    throw new ArgumentException($"$.builds[{i}].id: build {id} exists already");
+                }
+                if (added.TryGetValue(id, out var earlier))
+                {
+                    throw new ArgumentException($"$.builds[{i}].id: build {id} is also at $.builds[{earlier.Index}]");
+                }
+                var number = d.Builds.Values.Concat(added.Values.Select(a => a.Build))
+                    .Where(b => (string?)b["projectName"] == project).Select(b => (long?)b["buildNumber"] ?? 0).DefaultIfEmpty(0).Max() + 1;
+                var status = (string?)copy["buildStatus"] ?? "SUCCEEDED";
+                var now = Now();
+                copy["id"] = id;
+                copy["arn"] = arns.Build(id);
+                copy["buildNumber"] ??= number;
+                copy["buildStatus"] = status;
+                copy["buildComplete"] ??= status != "IN_PROGRESS";
+                copy["currentPhase"] ??= status == "IN_PROGRESS" ? "BUILD" : "COMPLETED";
+                copy["startTime"] ??= now;
+                if (status != "IN_PROGRESS")
+                {
+                    copy["endTime"] ??= now;
+                }
+                copy["initiator"] ??= "localcloud";
+                added[id] = (i, copy);
+            }
+            // Stored only once every build is known good: a refused request leaves the state as it was.
+            foreach (var (id, entry) in added)
+            {
+                d.Builds[id] = entry.Build;
+            }
+            return added.Values.OrderBy(a => a.Index).Select(a => (JsonObject)a.Build.DeepClone()).ToList();
+        });
+    }
 
     public bool HasParameter(string name) => Read(d => d.Parameters.ContainsKey(name));
 
@@ -98,13 +124,41 @@ public sealed class CloudState(ResourceArns arns, TimeProvider time)
         return true;
     });
 
+    /// <summary>Adds a secret's metadata (one version, staged AWSCURRENT) unless one of that name exists; answers whether it added one.</summary>
+    public bool AddSecret(string name) => Write(d =>
+    {
+        if (d.Secrets.ContainsKey(name))
+        {
+            return false;
+        }
+        var now = Now();
+        d.Secrets[name] = new StoredSecret(name, arns.Secret(name), now, now,
+            new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { [Guid.NewGuid().ToString()] = ["AWSCURRENT"] });
+        return true;
+    });
+
+    /// <summary>Schedules a secret for deletion, as DeleteSecret with a recovery window would: it is still described, with its DeletedDate.</summary>
+    /// <exception cref="KeyNotFoundException">No such secret.</exception>
+    public void ScheduleSecretDeletion(string name) => Write(d =>
+    {
+        var secret = d.Secrets.TryGetValue(name, out var s) ? s : throw new KeyNotFoundException($"no secret {name}");
+        d.Secrets[name] = secret with { DeletedDate = Now() };
+        return 0;
+    });
+
+    /// <summary>A secret by name, full ARN or partial ARN (without the six-character suffix), as Secrets Manager resolves a SecretId.</summary>
+    public StoredSecret? FindSecret(string secretId) => Read(d =>
+        d.Secrets.TryGetValue(secretId, out var byName) ? byName
+            : d.Secrets.Values.FirstOrDefault(s => s.Arn == secretId || arns.SecretPrefix(s.Name) == secretId));
+
     /// <summary>A consistent copy of everything.</summary>
     public CloudSnapshot Snapshot() => Read(d => new CloudSnapshot(
         CloudSnapshot.CurrentFormatVersion,
         d.Projects.Values.Select(p => (JsonObject)p.DeepClone()).ToList(),
         d.Builds.Values.OrderBy(b => (string?)b["id"], StringComparer.Ordinal).Select(b => (JsonObject)b.DeepClone()).ToList(),
         d.Pipelines.Values.Select(p => p with { Declaration = (JsonObject)p.Declaration.DeepClone() }).ToList(),
-        d.Parameters.Values.ToList()));
+        d.Parameters.Values.ToList(),
+        d.Secrets.Values.ToList()));
 
     /// <summary>Replaces everything with a snapshot's contents.</summary>
     public void Restore(CloudSnapshot snapshot) => Write(d =>
@@ -125,6 +179,10 @@ public sealed class CloudState(ResourceArns arns, TimeProvider time)
         foreach (var parameter in snapshot.Parameters)
         {
             d.Parameters[parameter.Name] = parameter;
+        }
+        foreach (var secret in snapshot.Secrets ?? [])
+        {
+            d.Secrets[secret.Name] = secret;
         }
         return 0;
     });

@@ -31,6 +31,19 @@ public sealed record OwnershipIdentity(string SpecName, string Uid)
         && TagValue(tags, OwnershipTags.Spec) == SpecName
         && TagValue(tags, OwnershipTags.Uid) == Uid;
 
+    /// <summary>
+    /// True when this spec may change the resource: it owns it, or it asks to adopt and no other spec owns it.
+    /// Adoption takes over what no spec manages (made by hand, or released by a <c>Retain</c> deletion) and what an
+    /// earlier document of this spec's name left behind; it never steals a resource another spec's tags claim.
+    /// </summary>
+    public bool MayChange(IReadOnlyList<AwsTag>? tags, bool adopt) =>
+        Owns(tags) || (adopt && !OwnedByAnotherSpec(tags));
+
+    /// <summary>True when the tags say another spec (another name) manages the resource.</summary>
+    public bool OwnedByAnotherSpec(IReadOnlyList<AwsTag>? tags) =>
+        TagValue(tags, OwnershipTags.ManagedBy) == OwnershipTags.ManagedByValue
+        && TagValue(tags, OwnershipTags.Spec) != SpecName;
+
     /// <summary>A short description of who the tags say owns a resource, for conflict messages.</summary>
     public static string DescribeOwner(IReadOnlyList<AwsTag>? tags)
     {

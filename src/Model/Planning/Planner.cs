@@ -34,7 +34,7 @@ public static class Planner
                 }
                 continue;
             }
-            if (!adopt && !owner.Owns(have.Tags))
+            if (!owner.MayChange(have.Tags, adopt))
             {
                 conflicts.Add(new OwnershipConflict(ResourceKind.CodeBuildProject, name, OwnershipIdentity.DescribeOwner(have.Tags)));
                 continue;
@@ -64,7 +64,7 @@ public static class Planner
             {
                 pipelineSteps.Add(new PlanStep(ResourceKind.CodePipeline, name, StepAction.Create, []));
             }
-            else if (!adopt && !owner.Owns(havePipeline.Tags))
+            else if (!owner.MayChange(havePipeline.Tags, adopt))
             {
                 conflicts.Add(new OwnershipConflict(ResourceKind.CodePipeline, name, OwnershipIdentity.DescribeOwner(havePipeline.Tags)));
             }

@@ -37,6 +37,27 @@ public sealed class RunCommandTests : IDisposable
     };
 
     [Fact]
+    public async Task Run_logs_through_its_own_logger_the_malformed_items_its_store_skips()
+    {
+        await using var cloud = await EmbeddedCloud.StartAsync([ControllerHarness.TokenParameter]);
+        var apply = await ReconcilerProcess.RunAsync(["apply", "-f", RepositoryPaths.Combine("samples", "specs", "website.json"), .. StoreArguments]);
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """INSERT INTO specs (name, resource_version, document) VALUES ('mangled', 1, '{"metadata": "not an object"');""";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var run = RunningReconciler.Start(
+            ["run", .. StoreArguments, "--aws-endpoint-url", cloud.Server.Endpoint.ToString(), "--health-port", "0", "--workers", "2"],
+            AwsEnvironment);
+
+        await run.WaitForOutputAsync(new Regex(@"reconciler\.store\[4001\] .*skipped malformed item 'mangled'"), Patience);
+    }
+
+    [Fact]
     public async Task Run_converges_an_applied_spec_serves_health_corrects_drift_on_resync_and_exits_0_on_SIGTERM()
     {
         await using var cloud = await EmbeddedCloud.StartAsync([ControllerHarness.TokenParameter]);
@@ -113,6 +134,8 @@ public sealed class RunCommandTests : IDisposable
         { "--log-level 42", "", "error: --log-level '42' is not valid: '42' is not one of Trace, Debug, Information, Warning, Error, Critical, None" },
         { "--aws-rate-limit -1", "", "error: --aws-rate-limit '-1' is not valid: '-1' is not a number of requests per second (0 or more)" },
         { "", "RECONCILER_AWS_RATE_LIMIT=fast", "error: RECONCILER_AWS_RATE_LIMIT='fast' is not valid: 'fast' is not a number of requests per second (0 or more)" },
+        { "--sync-repo ./config --sync-max-prune 150", "", "error: --sync-max-prune (RECONCILER_SYNC_MAX_PRUNE) must be a percentage from 0 to 100, not 150" },
+        { "--sync-repo ./config", "RECONCILER_SYNC_INTERVAL=soon", "error: RECONCILER_SYNC_INTERVAL='soon' is not valid: 'soon' is not a duration such as 30s" },
     };
 
     [Theory]

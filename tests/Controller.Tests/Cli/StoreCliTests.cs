@@ -62,6 +62,43 @@ public abstract class StoreCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Apply_of_a_document_with_invalid_UTF8_exits_1_with_the_byte_offset_and_writes_nothing()
+    {
+        var text = Sample("website");
+        var at = text.IndexOf("\"team\": \"web\"", StringComparison.Ordinal) + "\"team\": \"w".Length;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text[..at]).Concat(new byte[] { 0xC3, 0x28 }).Concat(System.Text.Encoding.UTF8.GetBytes(text[at..])).ToArray();
+        var path = Path.Combine(Directory, "latin1.json");
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var result = await RunAsync("apply", "-f", path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{path}: $: invalid UTF-8 at byte offset {System.Text.Encoding.UTF8.GetByteCount(text[..at])}: 0xC3 is not a UTF-8 sequence", result.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was applied", result.Error, StringComparison.Ordinal);
+        var store = await OpenStoreAsync();
+        Assert.Empty((await store.ListAsync(new ListOptions(), Ct)).Items);
+    }
+
+    [Fact]
+    public async Task Apply_of_a_spec_whose_derived_project_name_another_spec_derives_exits_1_naming_both_and_writes_nothing()
+    {
+        var web = Pipeline("web");
+        web = web with { Spec = web.Spec with { Stages = [web.Spec.Stages[0] with { Name = "prod-deploy" }] } };
+        var webProd = Pipeline("web-prod");
+        webProd = webProd with { Spec = webProd.Spec with { Stages = [webProd.Spec.Stages[0] with { Name = "deploy" }] } };
+        Assert.Equal(0, (await RunAsync("apply", "-f", WriteDocument("web.json", DocumentJson(web)))).ExitCode);
+        var path = WriteDocument("web-prod.json", DocumentJson(webProd));
+
+        var result = await RunAsync("apply", "-f", path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{path}: $.spec.stages[0].name: CodeBuild project name \"web-prod-deploy\" (spec web-prod, stage deploy) is also derived by spec web (stage prod-deploy)", result.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was applied", result.Error, StringComparison.Ordinal);
+        var store = await OpenStoreAsync();
+        Assert.Null(await store.GetAsync("web-prod", Ct));
+    }
+
+    [Fact]
     public async Task Apply_creates_then_configures_keeping_status_and_dry_run_writes_nothing()
     {
         var website = WriteDocument("website.json", Sample("website"));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using Reconciler.Controller.Cli;
 using Reconciler.Tests.Shared;
@@ -42,6 +43,18 @@ public class ValidateCommandTests
     }
 
     [Fact]
+    public async Task A_spec_that_names_a_template_is_valid_with_its_template_in_the_set_and_invalid_alone()
+    {
+        var together = await Run("validate", RepositoryPaths.Combine("samples", "templates"));
+        var alone = await Run("validate", RepositoryPaths.Combine("samples", "templates", "orders.json"));
+
+        Assert.Equal(0, together.Exit);
+        Assert.Equal("2 documents checked: all valid\n", together.Output);
+        Assert.Equal(1, alone.Exit);
+        Assert.Contains("orders.json: $.spec.template: no PulumiPipelineTemplate named \"standard-service\" is known", alone.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_directory_is_walked_recursively_in_sorted_order_and_hidden_folders_are_skipped()
     {
         var dir = Directory.CreateTempSubdirectory("validate-walk-").FullName;
@@ -82,7 +95,7 @@ public class ValidateCommandTests
     public async Task A_dash_reads_standard_input_as_stdin()
     {
         var text = await File.ReadAllTextAsync(RepositoryPaths.Combine("samples", "invalid", "cli-version.json"));
-        var root = new RootCommand { ValidateCommand.Create(new StringReader(text)) };
+        var root = new RootCommand { ValidateCommand.Create(() => new MemoryStream(Encoding.UTF8.GetBytes(text))) };
         var output = new StringWriter();
 
         var exit = await root.Parse(["validate", "-"]).InvokeAsync(new InvocationConfiguration { Output = output, Error = new StringWriter() });

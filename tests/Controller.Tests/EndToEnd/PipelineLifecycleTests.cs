@@ -4,6 +4,7 @@ using Reconciler.Controller.Store;
 using Reconciler.Controller.Tests.Dynalite;
 using Reconciler.Model.Aws;
 using Reconciler.Model.Documents;
+using Reconciler.Model.Planning;
 using static Reconciler.Controller.Tests.EndToEnd.ControllerHarness;
 
 namespace Reconciler.Controller.Tests.EndToEnd;
@@ -121,6 +122,32 @@ public abstract class PipelineLifecycleTests(StoreKind kind, DynaliteServer? dyn
         Assert.True(IsReady(corrected));
         Assert.Equal(before.Metadata.Generation, corrected.Status!.ObservedGeneration);
         Assert.Equal(1, corrected.Status.LastApply!.Updates);
+    }
+
+    [Fact]
+    public async Task Under_Detect_a_label_change_and_a_reconcile_request_never_overwrite_a_hand_edit()
+    {
+        await using var harness = await StartAsync();
+        var created = await harness.CreateAsync(Named(Sample("website.json", d => d with { Spec = d.Spec with { DriftPolicy = DriftPolicies.Detect } }), "notes"));
+        await harness.WaitForReadyAsync("notes");
+        harness.Cloud.Server.Counters.Reset();
+        harness.Cloud.Server.State.ChangeProject("notes-preview", p => p["timeoutInMinutes"] = 15);
+
+        var relabelled = await harness.UpdateAsync("notes", d => d with
+        {
+            Metadata = d.Metadata with
+            {
+                Labels = new Dictionary<string, string> { ["team"] = "docs" },
+                Annotations = new Dictionary<string, string> { [RuntimeAnnotations.ReconcileRequest] = "now" },
+            },
+        });
+        var detected = await harness.WaitForAsync("notes", d => Conditions.IsTrue(d.Status!.Conditions, ConditionTypes.Drifted), "drifted");
+
+        Assert.Equal(created.Metadata.Generation, relabelled.Metadata.Generation);
+        Assert.Equal(StatusPhases.Drifted, detected.Status!.Phase);
+        await harness.WaitForIdleAsync();
+        Assert.Equal(15, (int)harness.Cloud.Server.State.GetProject("notes-preview")!["timeoutInMinutes"]!);
+        Assert.Equal(0, harness.Cloud.Server.Counters["CodeBuild.UpdateProject"].Requests);
     }
 
     [Fact]
@@ -309,6 +336,56 @@ public abstract class PipelineLifecycleTests(StoreKind kind, DynaliteServer? dyn
         Assert.Contains("timeoutMinutes", condition.Message, StringComparison.Ordinal);
         Assert.Equal(stalled.Metadata.Generation, stalled.Status!.ObservedGeneration);
         Assert.Empty(harness.Cloud.Server.State.ProjectNames);
+    }
+
+    [Fact]
+    public async Task Adoption_never_takes_a_project_another_spec_owns()
+    {
+        await using var harness = await StartAsync();
+        // Stored directly (apply would refuse the second): web + prod-deploy and web-prod + deploy meet at web-prod-deploy.
+        var web = await harness.CreateAsync(Named(Sample("website.json", d => d with
+        {
+            Spec = d.Spec with { Stages = [d.Spec.Stages[1] with { Name = "prod-deploy" }] },
+        }), "web"));
+        await harness.WaitForReadyAsync("web");
+        await harness.CreateAsync(Named(Sample("website.json", d => d with
+        {
+            Metadata = d.Metadata with { Annotations = new Dictionary<string, string> { [OwnershipIdentity.AdoptAnnotation] = "true" } },
+            Spec = d.Spec with { Stages = [d.Spec.Stages[1] with { Name = "deploy", Stack = "acme/website/other" }] },
+        }), "web-prod"));
+
+        var stalled = await harness.WaitForAsync("web-prod", d => Conditions.IsTrue(d.Status?.Conditions ?? [], ConditionTypes.Stalled), "Stalled");
+
+        Assert.Equal(StatusReasons.ResourceConflict, Condition(stalled, ConditionTypes.Stalled).Reason);
+        Assert.Contains("owner: spec web (uid", Condition(stalled, ConditionTypes.Stalled).Message, StringComparison.Ordinal);
+        var tags = harness.Cloud.Server.State.GetProject("web-prod-deploy")!["tags"]!.AsArray().ToDictionary(t => (string)t!["key"]!, t => (string)t!["value"]!);
+        Assert.Equal(("web", web.Metadata.Uid), (tags[OwnershipTags.Spec], tags[OwnershipTags.Uid]));
+        Assert.Contains("stage prod-deploy of web ", (string?)harness.Cloud.Server.State.GetProject("web-prod-deploy")!["description"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_status_that_would_take_the_document_over_400_KB_stalls_the_spec_and_nothing_is_applied()
+    {
+        await using var harness = await StartAsync();
+        PulumiPipeline WithNotes(int length) => Named(Sample("website.json", d => d with
+        {
+            Spec = d.Spec with { Build = d.Spec.Build with { Environment = [new EnvironmentVariableSpec { Name = "RELEASE_NOTES", Value = new string('n', length) }] } },
+        }), "bulky");
+        // The spec alone fits, 1,200 bytes under the limit, and so does a Stalled status; the status recording the
+        // intent to create six resources does not.
+        var target = Reconciler.Model.Validation.SpecValidator.MaxDocumentBytes - 1200;
+        var spec = WithNotes(target - StoredDocumentJson.Size(WithNotes(0)));
+        Assert.Equal(target, StoredDocumentJson.Size(spec));
+        await harness.CreateAsync(spec);
+
+        var stalled = await harness.WaitForAsync("bulky", d => Conditions.IsTrue(d.Status?.Conditions ?? [], ConditionTypes.Stalled), "Stalled");
+
+        var condition = Condition(stalled, ConditionTypes.Stalled);
+        Assert.Equal(StatusReasons.StatusTooLarge, condition.Reason);
+        Assert.Contains("400 KB", condition.Message, StringComparison.Ordinal);
+        Assert.Equal(StatusPhases.Stalled, stalled.Status!.Phase);
+        Assert.Empty(harness.Cloud.Server.State.ProjectNames);
+        Assert.False(harness.Cloud.Server.Counters.Snapshot().ContainsKey("CodeBuild.CreateProject"));
     }
 }
 

@@ -74,6 +74,10 @@ public sealed class AdminApiTests : IClassFixture<LocalCloudFixture>, IDisposabl
     [InlineData("""{ "rules": [ { "operation": "*", "throttleRatio": 2 } ] }""", "throttleRatio 2 is outside 0..1")]
     [InlineData("""{ "rules": [ { "operation": "*", "throtleRatio": 0.5 } ] }""", "throtleRatio")]
     [InlineData("""{ "rules": """, "")]
+    [InlineData("""{ "rules": null }""", "rules: expected a list of rules")]
+    [InlineData("""{ "rules": [ null ] }""", "rules[0]: expected a rule object")]
+    [InlineData("""{ "rules": [ { "operation": null } ] }""", "operation must name")]
+    [InlineData("""null""", "$: the body is null")]
     public async Task Faults_that_cannot_apply_are_refused_with_400_and_change_nothing(string body, string problem)
     {
         var (status, answer) = await Post("faults", body);
@@ -119,6 +123,30 @@ public sealed class AdminApiTests : IClassFixture<LocalCloudFixture>, IDisposabl
         Assert.Equal("abc123", (string?)got.Body["builds"]![0]!["sourceVersion"]);
         Assert.Equal(HttpStatusCode.BadRequest, unknownStatus);
         Assert.Contains("never-created", (string?)unknown!["message"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""[ 1 ]""", "$: expected an object")]
+    [InlineData("""{ "builds": [ { "projectName": 5 } ] }""", "$.builds[0].projectName: expected a string")]
+    [InlineData("""{ "builds": [ { "projectName": "NAME", "buildNumber": "seven" } ] }""", "$.builds[0].buildNumber: expected a whole number")]
+    [InlineData("""{ "builds": [ { "projectName": "NAME", "buildStatus": "DONE" } ] }""", "$.builds[0].buildStatus: \"DONE\" is not a CodeBuild build status")]
+    [InlineData("""{ "builds": [ { "projectName": "NAME", "buildComplete": "yes" } ] }""", "$.builds[0].buildComplete: expected true or false")]
+    [InlineData("""{ "builds": [ { "projectName": "NAME", "startTime": "today" } ] }""", "$.builds[0].startTime: expected epoch seconds")]
+    [InlineData("""{ "builds": [ { "projectName": "NAME" }, { "projectName": "NAME", "id": 7 } ] }""", "$.builds[1].id: expected a string")]
+    [InlineData("""{ "builds": [ { "projectName": "NAME", "id": "NAME:1" }, { "projectName": "NAME", "id": "NAME:1" } ] }""", "$.builds[1].id: build NAME:1 is also at $.builds[0]")]
+    public async Task Builds_of_the_wrong_shape_are_400_with_a_message_and_none_is_stored(string body, string problem)
+    {
+        var name = LocalCloudFixture.UniqueName("bad-build");
+        (await _fixture.Client.CodeBuild("CreateProject", CodeBuildOperationTests.ProjectBody(name))).EnsureOk();
+
+        var (status, answer) = await Post("builds", body.Replace("NAME", name, StringComparison.Ordinal));
+        var (laterStatus, _) = await Post("builds", $$"""{ "builds": [ { "projectName": "{{name}}" } ] }""");
+        var listed = (await _fixture.Client.CodeBuild("ListBuildsForProject", $$"""{ "projectName": "{{name}}" }""")).EnsureOk();
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(problem.Replace("NAME", name, StringComparison.Ordinal), (string?)answer!["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, laterStatus);
+        Assert.Single(listed.Body["ids"]!.AsArray());
     }
 
     [Fact]

@@ -41,6 +41,16 @@ public sealed class InformerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Annotations_that_matter_pass_the_predicate_without_generation_and_labels_do_not()
+    {
+        var meta = new ObjectMeta { Name = "a", Generation = 3, ResourceVersion = "10" };
+        Assert.False(ReconcilePredicate.ShouldEnqueue(meta, meta with { ResourceVersion = "11", Labels = new Dictionary<string, string> { ["team"] = "web" } }));
+        Assert.False(ReconcilePredicate.ShouldEnqueue(meta, meta with { ResourceVersion = "11", Annotations = new Dictionary<string, string> { ["note"] = "x" } }));
+        Assert.True(ReconcilePredicate.ShouldEnqueue(meta, meta with { ResourceVersion = "11", Annotations = new Dictionary<string, string> { ["reconciler.io/adopt"] = "true" } }));
+        Assert.True(ReconcilePredicate.ShouldEnqueue(meta, meta with { ResourceVersion = "11", Annotations = new Dictionary<string, string> { ["reconciler.io/plaintext-variables"] = "DB_PASS" } }));
+    }
+
+    [Fact]
     public async Task Lists_in_pages_then_watches_and_hands_out_copies()
     {
         for (var i = 0; i < 7; i++)

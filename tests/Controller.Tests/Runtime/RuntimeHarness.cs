@@ -16,7 +16,7 @@ internal sealed class RuntimeHarness : IAsyncDisposable
 
     private readonly string? databasePath;
 
-    private RuntimeHarness(ISpecStore store, string? databasePath, int workers, TimeSpan? resync, TimeSpan? reconcileTimeout, IShardOwnership? shards, FakeTimeProvider? time)
+    private RuntimeHarness(ISpecStore store, string? databasePath, int workers, TimeSpan? resync, TimeSpan? reconcileTimeout, IShardOwnership? shards, FakeTimeProvider? time, Microsoft.Extensions.Logging.ILogger<Controller<PulumiPipeline>>? logger = null)
     {
         Time = time ?? new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z"));
         this.databasePath = databasePath;
@@ -28,15 +28,15 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         Reconciler = new SampleReconciler(StatusWriter, Time);
         Recorder = new MetricRecorder(m => m.Name == RuntimeMetrics.MeterName);
         Controller = new Controller<PulumiPipeline>(Reconciler, Informer, Source,
-            new ControllerOptions(Name, workers, reconcileTimeout, Queue: new WorkQueueOptions(JitterFraction: 0)), Time, metrics: Metrics, shards: shards);
+            new ControllerOptions(Name, workers, reconcileTimeout, Queue: new WorkQueueOptions(JitterFraction: 0)), Time, logger, metrics: Metrics, shards: shards);
     }
 
     /// <summary>A harness on a fresh SQLite store; the store polls its change log on the real clock, the runtime runs on a fake one.</summary>
-    public static async Task<RuntimeHarness> CreateAsync(int workers = 4, TimeSpan? resync = null, TimeSpan? reconcileTimeout = null, IShardOwnership? shards = null, FakeTimeProvider? time = null)
+    public static async Task<RuntimeHarness> CreateAsync(int workers = 4, TimeSpan? resync = null, TimeSpan? reconcileTimeout = null, IShardOwnership? shards = null, FakeTimeProvider? time = null, Microsoft.Extensions.Logging.ILogger<Controller<PulumiPipeline>>? logger = null)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"runtime-{Guid.NewGuid():N}.db");
         var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = path, WatchPollInterval = TimeSpan.FromMilliseconds(5) });
-        return new RuntimeHarness(store, path, workers, resync, reconcileTimeout, shards, time);
+        return new RuntimeHarness(store, path, workers, resync, reconcileTimeout, shards, time, logger);
     }
 
     public string Name { get; }

@@ -141,6 +141,29 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Adoption_never_takes_a_resource_another_spec_owns_but_takes_one_an_earlier_document_of_this_name_left()
+    {
+        var desired = Desired(withPipeline: true);
+        var otherSpec = AsLive(Project("staging"), Webhook("staging")) with { Tags = new OwnershipIdentity("blog", "uid-9").Tags };
+        var earlierUid = AsLive(Project("preview"), Webhook("preview")) with { Tags = new OwnershipIdentity("website", "uid-0").Tags };
+        var live = Live(desired).WithProject(otherSpec).WithProject(earlierUid);
+        var pipeline = live.Pipelines.Single().Value;
+        live = live with { Pipelines = new Dictionary<string, LivePipeline> { [pipeline.Declaration.Name] = pipeline with { Tags = new OwnershipIdentity("shop", "uid-7").Tags } } };
+
+        var plan = Planner.Plan(desired, live, Owner, adopt: true);
+
+        Assert.Equal(
+            [
+                new OwnershipConflict(ResourceKind.CodeBuildProject, "website-staging", "spec blog (uid uid-9)"),
+                new OwnershipConflict(ResourceKind.CodePipeline, pipeline.Declaration.Name, "spec shop (uid uid-7)"),
+            ],
+            plan.Conflicts);
+        Assert.Equal(["Update CodeBuildProject/website-preview"], plan.Steps.Select(Describe));
+        Assert.False(Owner.MayChange(otherSpec.Tags, adopt: true));
+        Assert.True(Owner.MayChange([new AwsTag { Key = "cost-center", Value = "web" }], adopt: true));
+    }
+
+    [Fact]
     public void A_project_we_own_that_is_no_longer_desired_is_deleted_last_and_a_foreign_one_is_left_alone()
     {
         var desired = Desired();

@@ -34,6 +34,11 @@ internal static partial class BuildRules
         }
         CheckEnum(context, JsonPath.Field(BuildPath, "computeType"), build.ComputeType, "compute type", AwsApiLimits.CodeBuild.ComputeTypes);
         CheckEnum(context, JsonPath.Field(BuildPath, "environmentType"), build.EnvironmentType, "environment type", AwsApiLimits.CodeBuild.EnvironmentTypes);
+        if (AwsApiLimits.CodeBuild.ComputeTypes.Contains(build.ComputeType, StringComparer.Ordinal)
+            && AwsApiLimits.CodeBuild.EnvironmentTypes.Contains(build.EnvironmentType, StringComparer.Ordinal))
+        {
+            ComputeRules.Check(context, build.ComputeType, build.EnvironmentType);
+        }
         ArnRules.CheckRole(context, JsonPath.Field(BuildPath, "serviceRoleArn"), build.ServiceRoleArn, "CodeBuild");
         if (build.TimeoutMinutes is < MinTimeoutMinutes or > MaxTimeoutMinutes)
         {
