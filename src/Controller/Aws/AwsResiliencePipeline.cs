@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace Reconciler.Controller.Aws;
@@ -53,6 +54,7 @@ public static class AwsResiliencePipeline
 
         if (options.CircuitBreaker.Enabled)
         {
+            var breakerState = new CircuitBreakerStateProvider();
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 Name = "circuit-breaker",
@@ -61,7 +63,13 @@ public static class AwsResiliencePipeline
                 SamplingDuration = options.CircuitBreaker.SamplingDuration,
                 BreakDuration = options.CircuitBreaker.BreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && AwsTransientErrors.IsServiceFailure(e)),
+                StateProvider = breakerState,
             });
+            telemetry.RegisterBreaker(service, breakerState);
+        }
+        else
+        {
+            telemetry.RegisterBreaker(service, null);
         }
 
         RateLimiter? limiter = null;
@@ -73,7 +81,15 @@ public static class AwsResiliencePipeline
         }
 
         builder.AddTimeout(new TimeoutStrategyOptions { Name = "attempt-timeout", Timeout = options.AttemptTimeout });
-        builder.ConfigureTelemetry(loggerFactory);
+        // Polly's own log lines and events would print the result object (a whole response: buildspecs, webhook
+        // payload URLs); they print this summary instead, and the client logs operation, status, duration and request id.
+        builder.ConfigureTelemetry(new TelemetryOptions
+        {
+            LoggerFactory = loggerFactory,
+            ResultFormatter = static (_, result) => AwsCallSummary.Of(result),
+            // Every attempt is a Debug line (the client logs each call's outcome once); retries and breaker moves keep Polly's levels.
+            SeverityProvider = static args => args.Event.EventName == "ExecutionAttempt" ? ResilienceEventSeverity.Debug : args.Event.Severity,
+        });
         return (builder.Build(), limiter);
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Reconciler.Controller.Store;
+using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Rendering;
 
@@ -54,7 +55,10 @@ public static class ApplyCommand
                 await error.WriteLineAsync($"error: nothing was applied: {set.Summary}");
                 return ExitCodes.Failure;
             }
-            var options = new SpecApplyOptions { DryRun = parse.GetValue(dryRun) };
+            // A commit's trace starts here when OTLP export is configured; the documents written carry its traceparent.
+            using var telemetry = await TelemetryProviders.StartAsync(cancellationToken: cancellationToken);
+            using var activity = CliTracing.StartApply(set.Documents.Count, parse.GetValue(dryRun));
+            var options = new SpecApplyOptions { DryRun = parse.GetValue(dryRun), TraceParent = activity is { Recorded: true } ? activity.Id : null };
             var suffix = options.DryRun ? " (dry run)" : "";
             return await store.RunAsync(parse, async (specs, _) =>
             {

@@ -6,6 +6,8 @@ using Reconciler.Controller.Aws;
 using Reconciler.Controller.Hosting;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Store;
+using Reconciler.Controller.Telemetry;
+using Reconciler.Controller.Web;
 using Reconciler.Model.Documents;
 
 namespace Reconciler.Controller.Cli;
@@ -24,19 +26,33 @@ public static class DemoCommand
         var data = new Option<DirectoryInfo?>("--data") { Description = "Keep the SQLite store in this folder (default: a temporary folder, removed at exit)." };
         var serve = new Option<bool>("--serve") { Description = "Keep the controller and LocalCloud running after the demo, until Ctrl-C." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show the controller's log lines." };
+        var status = StatusOptions.Create();
         var command = new Command("demo",
             "Run the whole loop with nothing installed: SQLite store, LocalCloud on loopback, the bundled samples, the direct engine; " +
             "wait until every spec is Ready, then change a live project behind the controller's back and watch the drift corrected. " +
             "Exit codes: 0 the demo converged; 1 it did not.")
         {
-            data, serve, verbose,
+            data, serve, verbose, status.Port, status.Bind, status.TraceUrl,
         };
-        command.SetAction((ParseResult parse, CancellationToken cancellationToken) =>
-            RunAsync(parse.GetValue(data), parse.GetValue(serve), parse.GetValue(verbose), parse.InvocationConfiguration.Output, cancellationToken));
+        command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
+        {
+            StatusPageOptions? page;
+            try
+            {
+                // The status page is part of --serve: a demo that exits at once has nobody to show it to.
+                page = parse.GetValue(serve) ? status.Resolve(parse) : null;
+            }
+            catch (FormatException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            return await RunAsync(parse.GetValue(data), parse.GetValue(serve), parse.GetValue(verbose), page, parse.InvocationConfiguration.Output, cancellationToken);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo? data, bool serve, bool verbose, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DirectoryInfo? data, bool serve, bool verbose, StatusPageOptions? page, TextWriter output, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var samples = SpecSet.Validate(BundledSamples.Read());
@@ -48,8 +64,11 @@ public static class DemoCommand
         var documents = samples.Documents;
         var folder = data?.FullName ?? Directory.CreateTempSubdirectory("reconciler-demo-").FullName;
         Directory.CreateDirectory(folder);
+        using var telemetry = await TelemetryProviders.StartAsync(cancellationToken: cancellationToken);
+        // --verbose logs at RECONCILER_LOG_LEVEL (Information unless set), like run.
+        var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable(RunCommand.LogLevelVariable), ignoreCase: true, out var parsed) ? parsed : LogLevel.Information;
         using var loggers = verbose
-            ? LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; }))
+            ? LoggerFactory.Create(b => telemetry.ConfigureLogging(b, level))
             : NullLoggerFactory.Instance;
         try
         {
@@ -72,6 +91,11 @@ public static class DemoCommand
             await using var host = new ReconcilerHost(store, cloud.Clients.Services, new ReconcilerHostOptions { ResyncPeriod = TimeSpan.FromMinutes(1) }, TimeProvider.System, loggers);
             var controller = new PipelineController(host, options);
             host.Add(controller);
+            var statusPage = page is null ? null : new StatusPage(host, controller, page, cloud.Clients.Telemetry);
+            if (statusPage is not null)
+            {
+                host.Add(statusPage);
+            }
             await host.StartAsync(cancellationToken);
             await host.WaitForCacheSyncAsync(cancellationToken);
             await output.WriteLineAsync($"● running   controller: engine {controller.Engine.Name}, {options.Workers} workers, resync every {host.Options.ResyncPeriod.TotalSeconds:0}s");
@@ -100,6 +124,10 @@ public static class DemoCommand
             if (serve)
             {
                 await output.WriteLineAsync($"● serving   until Ctrl-C. Point the CLI at it: --store sqlite:{path} ; AWS_ENDPOINT_URL={cloud.Server.Endpoint} AWS_REGION={cloud.Server.Options.Region}");
+                if (statusPage is not null)
+                {
+                    await output.WriteLineAsync($"● status    page on {statusPage.Address}");
+                }
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -25,6 +25,9 @@ public static class RunCommand
     public const string SelectorVariable = "RECONCILER_SELECTOR";
     public const string SkipTokenCheckVariable = "RECONCILER_SKIP_TOKEN_CHECK";
     public const string LogLevelVariable = "RECONCILER_LOG_LEVEL";
+    public const string StatusPortVariable = "RECONCILER_STATUS_PORT";
+    public const string StatusBindVariable = "RECONCILER_STATUS_BIND";
+    public const string TraceUrlVariable = "RECONCILER_TRACE_URL_TEMPLATE";
 
     public static Command Create()
     {
@@ -46,12 +49,13 @@ public static class RunCommand
         var shards = new Option<int?>("--shards") { Description = $"Shards the specs are split into between replicas by leases in the store (default {RuntimeDefaults.Shards}; 0 runs alone, without leases). Env: {ShardsVariable}." };
         var selector = new Option<string?>("--selector", "-l") { Description = $"Only reconcile specs whose labels match, e.g. team=web. Env: {SelectorVariable}." };
         var skipTokenCheck = new Option<bool?>("--skip-token-check") { Description = $"Do not check that the Pulumi token parameter exists (for endpoints without SSM). Env: {SkipTokenCheckVariable}." };
+        var status = StatusOptions.Create();
         var logLevel = new Option<string?>("--log-level") { Description = $"Trace, Debug, Information (default), Warning or Error. Env: {LogLevelVariable}." };
         var command = new Command("run",
             "Run the controller: watch the spec store, converge every spec's AWS resources, write status, correct drift. " +
             "Stops on SIGTERM or Ctrl-C after in-flight reconciles finish (30 s at most). " + ExitCodes.HelpText)
         {
-            workers, resync, engine, healthPort, healthBind, shards, selector, skipTokenCheck, logLevel,
+            workers, resync, engine, healthPort, healthBind, shards, selector, skipTokenCheck, logLevel, status.Port, status.Bind, status.TraceUrl,
         };
         foreach (var (_, option) in engineSettings)
         {
@@ -93,10 +97,11 @@ public static class RunCommand
                         Web = new WebServerOptions(
                             Settings.Get(parse, healthPort, HealthPortVariable, Settings.ParseInt, WebServerOptions.DefaultPort),
                             Settings.Parse(parse, healthBind, HealthBindVariable, ParseAddress, WebServerOptions.DefaultBindAddress),
-                            [AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName]),
+                            TelemetryProviders.MeterNames),
                     },
                     Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, RuntimeDefaults.Shards),
-                    Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information))
+                    Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information),
+                    status.Resolve(parse))
                 {
                     Sync = sync.RepositoryOf(parse) is null ? null : sync.Resolve(parse),
                 };
@@ -118,9 +123,9 @@ public static class RunCommand
                 await error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
-            using var loggers = LoggerFactory.Create(builder => builder
-                .SetMinimumLevel(settings.LogLevel)
-                .AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; }));
+            // Resource (ECS task attributes included), OTLP traces, metrics and logs: one place, before anything logs.
+            using var telemetry = await TelemetryProviders.StartAsync(cancellationToken: cancellationToken);
+            using var loggers = LoggerFactory.Create(builder => telemetry.ConfigureLogging(builder, settings.LogLevel));
             AwsClients clients;
             try
             {
@@ -154,12 +159,16 @@ public static class RunCommand
     {
         var output = parse.InvocationConfiguration.Output;
         var logger = loggers.CreateLogger("reconciler.run");
-        // Spans leave the process only when an OTLP endpoint is configured (the ECS task definition sets one).
-        using var tracing = TraceExport.Start();
         using var http = new HttpClient();
         var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);
         await using var host = new ReconcilerHost(specs, clients.Services, settings.Host, TimeProvider.System, loggers, leases);
-        host.Add(new PipelineController(host, settings.Controller));
+        var controller = new PipelineController(host, settings.Controller);
+        host.Add(controller);
+        var statusPage = settings.Status is { } page ? new StatusPage(host, controller, page, clients.Telemetry) : null;
+        if (statusPage is not null)
+        {
+            host.Add(statusPage);
+        }
         var syncing = settings.Sync is not { } syncSettings ? null : await SyncRunnable.CreateAsync(host, location, syncSettings.Options, syncSettings.CacheDir,
             syncSettings.Interval ?? TimeSpan.FromMinutes(1), Environment.GetEnvironmentVariable(SyncSourceOptions.WebhookSecretVariable), cancellationToken);
         if (syncing is not null)
@@ -171,6 +180,7 @@ public static class RunCommand
             await host.StartAsync(cancellationToken);
             await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
                 $"resync every {settings.Host.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {host.Web!.Address}" +
+                (statusPage is null ? "" : $", status page on {statusPage.Address}") +
                 (settings.Sync is { } synced ? $", syncing {synced.Options.Source.Id} @ {synced.Options.Source.Ref}{(syncing!.HasWebhook ? " (webhook on)" : "")}" : ""));
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
@@ -206,7 +216,7 @@ public static class RunCommand
         return text;
     }
 
-    private sealed record RunSettings(PipelineControllerOptions Controller, ReconcilerHostOptions Host, int Shards, LogLevel LogLevel)
+    private sealed record RunSettings(PipelineControllerOptions Controller, ReconcilerHostOptions Host, int Shards, LogLevel LogLevel, StatusPageOptions? Status)
     {
         /// <summary>The config repository the run syncs, when one is configured.</summary>
         public (Reconciler.Controller.Sync.SyncOptions Options, string CacheDir, TimeSpan? Interval)? Sync { get; init; }

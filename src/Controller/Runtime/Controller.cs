@@ -54,6 +54,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         this.shards = shards ?? AllShards.Instance;
         tags = new TagList { { "controller", options.Name } };
         Queue = new WorkQueue<string>(options.EffectiveQueue, time, this.metrics);
+        this.metrics.Initialize(options.Name);
         informer.AddHandler(this);
         this.shards.Subscribe(this);
     }

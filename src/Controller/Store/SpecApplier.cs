@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Reconciler.Controller.Runtime;
 using Reconciler.Model.Documents;
 
 namespace Reconciler.Controller.Store;
@@ -29,8 +30,9 @@ public sealed class SpecApplier(ISpecStore store)
         }
     }
 
-    private async Task<SpecApplyResult> ApplyAsync(PulumiPipeline document, SpecApplyOptions options, CancellationToken cancellationToken)
+    private async Task<SpecApplyResult> ApplyAsync(PulumiPipeline applied, SpecApplyOptions options, CancellationToken cancellationToken)
     {
+        var document = WithTraceParent(applied, options.TraceParent);
         var name = document.Metadata.Name;
         var current = await store.GetAsync(name, cancellationToken);
         if (options.Precondition?.Invoke(current, document) is { } refusal)
@@ -45,7 +47,8 @@ public sealed class SpecApplier(ISpecStore store)
             }
             return new SpecApplyResult(name, SpecApplyResult.Created);
         }
-        if (ObjectLifecycle.ForUpdate(current, document).Kind == StoreTransitionKind.Unchanged)
+        // Compared with the stored traceparent: a new trace alone is no change.
+        if (ObjectLifecycle.ForUpdate(current, WithTraceParent(applied, TraceParentOf(current))).Kind == StoreTransitionKind.Unchanged)
         {
             return new SpecApplyResult(name, SpecApplyResult.Unchanged);
         }
@@ -54,5 +57,23 @@ public sealed class SpecApplier(ISpecStore store)
             await store.UpdateAsync(document with { Metadata = document.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } }, cancellationToken);
         }
         return new SpecApplyResult(name, SpecApplyResult.Configured);
+    }
+
+    private static string? TraceParentOf(PulumiPipeline document) =>
+        document.Metadata.Annotations?.GetValueOrDefault(RuntimeAnnotations.TraceParent);
+
+    private static PulumiPipeline WithTraceParent(PulumiPipeline document, string? traceParent)
+    {
+        if (traceParent is null && TraceParentOf(document) is null)
+        {
+            return document;
+        }
+        var annotations = new Dictionary<string, string>(document.Metadata.Annotations ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        annotations.Remove(RuntimeAnnotations.TraceParent);
+        if (traceParent is not null)
+        {
+            annotations[RuntimeAnnotations.TraceParent] = traceParent;
+        }
+        return document with { Metadata = document.Metadata with { Annotations = annotations } };
     }
 }

@@ -13,4 +13,11 @@ public sealed record SpecApplyOptions
     /// as a conflict (e.g. GitOps: the stored document belongs to another source). Null: every write may go.
     /// </summary>
     public Func<PulumiPipeline?, PulumiPipeline, string?>? Precondition { get; init; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the writer's span, put on every document written (annotation
+    /// <c>reconciler.io/traceparent</c>) so the reconcile it causes links to that trace; null: none. A document that
+    /// differs from the stored one only by this annotation is unchanged, and is not written.
+    /// </summary>
+    public string? TraceParent { get; init; }
 }

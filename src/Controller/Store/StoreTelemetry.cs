@@ -6,7 +6,9 @@ namespace Reconciler.Controller.Store;
 /// <summary>What a store reports about itself: malformed items it skipped (logged and counted) and which watch it chose.</summary>
 public sealed partial class StoreTelemetry
 {
-    private static readonly Meter Meter = new("Reconciler.Store");
+    public const string MeterName = "Reconciler.Store";
+
+    private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> MalformedCounter = Meter.CreateCounter<long>(
         "reconciler_store_malformed_items_total", unit: "{item}", description: "Stored items that could not be read as documents and were skipped.");
 

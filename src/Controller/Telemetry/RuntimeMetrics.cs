@@ -66,6 +66,18 @@ public sealed class RuntimeMetrics : IDisposable
     public Histogram<double> QueueDuration { get; }
     public Histogram<double> WorkDuration { get; }
 
+    /// <summary>
+    /// Reports zero errors, terminal errors and panics for a new controller, as controller-runtime does, so that
+    /// dashboards and alerts see the series (at 0) before the first error rather than no data.
+    /// </summary>
+    public void Initialize(string controller)
+    {
+        var tags = new TagList { { "controller", controller } };
+        ReconcileErrors.Add(0, tags);
+        TerminalReconcileErrors.Add(0, tags);
+        ReconcilePanics.Add(0, tags);
+    }
+
     /// <summary>Starts observing a component's gauges; dispose the result to stop.</summary>
     public IDisposable Register(IRuntimeProbe probe)
     {

@@ -49,6 +49,7 @@ public sealed partial class ReadmeOptionsTests
         ["--health-port"] = $"{WebServerOptions.DefaultPort}, {WebServerOptions.DefaultBindAddress}",
         ["--skip-token-check"] = "false",
         ["--log-level"] = $"{LogLevel.Information}",
+        ["--status-port"] = $"{StatusPageOptions.DefaultPort}, {new StatusPageOptions().BindAddress}",
     };
 
     [Fact]

@@ -68,9 +68,9 @@ public sealed class RunCommandTests : IDisposable
         var environment = AwsEnvironment;
         environment[RunCommand.ResyncVariable] = "1s";
         await using var run = RunningReconciler.Start(
-            ["run", .. StoreArguments, "--aws-endpoint-url", cloud.Server.Endpoint.ToString(), "--health-port", "0", "--workers", "2"],
+            ["run", .. StoreArguments, "--aws-endpoint-url", cloud.Server.Endpoint.ToString(), "--health-port", "0", "--status-port", "0", "--workers", "2"],
             environment);
-        var started = await run.WaitForOutputAsync(new Regex(@"reconciler run: .*engine direct, 2 workers, resync every 00:00:01, 16 shards as .*, health on (?<address>http://127\.0\.0\.1:\d+/?)"), Patience);
+        var started = await run.WaitForOutputAsync(new Regex(@"reconciler run: .*engine direct, 2 workers, resync every 00:00:01, 16 shards as .*, health on (?<address>http://127\.0\.0\.1:\d+/?), status page on (?<status>http://127\.0\.0\.1:\d+/?)"), Patience);
         var health = new Uri(started.Groups["address"].Value);
         Assert.NotEqual(0, health.Port);
 
@@ -100,6 +100,14 @@ public sealed class RunCommandTests : IDisposable
             return readyz.StatusCode == HttpStatusCode.OK;
         }, "/readyz 200");
         Assert.DoesNotContain("not ready", await readyz!.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The status page and its API on their own loopback port; the health port does not serve them.
+        using var status = new HttpClient { BaseAddress = new Uri(started.Groups["status"].Value) };
+        var specs = await status.GetStringAsync(new Uri("api/v1/specs", UriKind.Relative));
+        Assert.Matches("\"name\":\"website\",.*\"phase\":\"Ready\"", specs);
+        Assert.Contains("CodeBuildProject", await status.GetStringAsync(new Uri("api/v1/specs/website", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Contains("<table id=\"specs\">", await status.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("api/v1/specs", UriKind.Relative))).StatusCode);
 
         cloud.Server.State.ChangeProject("website-staging", project => project["environment"]!["computeType"] = "BUILD_GENERAL1_LARGE");
         await WaitUntilAsync(run, () => Task.FromResult(
@@ -163,7 +171,7 @@ public sealed class RunCommandTests : IDisposable
         var output = new StringWriter();
 
         var exit = await CommandLineApp.Build()
-            .Parse(["run", .. StoreArguments, "--aws-endpoint-url", "http://127.0.0.1:9", "--aws-region", "us-east-1", "--health-port", "0", "--shards", shards])
+            .Parse(["run", .. StoreArguments, "--aws-endpoint-url", "http://127.0.0.1:9", "--aws-region", "us-east-1", "--health-port", "0", "--status-port", "0", "--shards", shards])
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = output }, stopped.Token);
 
         Assert.True(exit == ExitCodes.Ok, output.ToString());

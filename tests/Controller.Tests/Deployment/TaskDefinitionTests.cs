@@ -118,7 +118,7 @@ public sealed class TaskDefinitionTests
         string Scalar(params string[] path) => ((YamlScalarNode)path.Aggregate((YamlNode)config, (node, key) => ((YamlMappingNode)node)[key])).Value!;
 
         // Spans: the program's OTLP exporter points at the collector's gRPC receiver on the shared loopback.
-        var programEndpoint = new Uri(template.Environment("reconciler")[TraceExport.EndpointVariable]);
+        var programEndpoint = new Uri(template.Environment("reconciler")[TelemetryProviders.EndpointVariable]);
         Assert.Equal($"{programEndpoint.Host}:{programEndpoint.Port}", Scalar("receivers", "otlp", "protocols", "grpc", "endpoint"));
         // Metrics: the collector scrapes /metrics where the health server serves it.
         var scrape = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)config["receivers"])["prometheus"])["config"]["scrape_configs"]).Single();

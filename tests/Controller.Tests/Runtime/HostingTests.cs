@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Reconciler.Controller.Runtime;
+using Reconciler.Controller.Tests.Observability;
 using Reconciler.Controller.Web;
 using Reconciler.Model.Documents;
 
@@ -121,7 +122,7 @@ public sealed class HostingTests : IAsyncLifetime
     public async Task Replica_identity_is_the_ecs_task_arn_when_the_metadata_endpoint_is_there()
     {
         const string arn = "arn:aws:ecs:us-east-1:111122223333:task/reconciler/0123456789abcdef";
-        await using var metadata = await StubEndpointAsync("/task", $$"""{"Cluster":"reconciler","TaskARN":"{{arn}}"}""");
+        await using var metadata = await LoopbackJsonServer.StartAsync(new Dictionary<string, string> { ["/task"] = $$"""{"Cluster":"reconciler","TaskARN":"{{arn}}"}""" });
         var identity = await ReplicaIdentity.ResolveAsync(http, v => v == ReplicaIdentity.MetadataVariable ? metadata.Address.ToString().TrimEnd('/') : null);
         Assert.Equal(arn, identity);
 
@@ -130,28 +131,4 @@ public sealed class HostingTests : IAsyncLifetime
     }
 
     private static IEnumerable<string> Lines(string text) => text.Split('\n');
-
-    /// <summary>A loopback HTTP server answering one path with a JSON body, as the ECS task metadata endpoint does.</summary>
-    private static async Task<StubEndpoint> StubEndpointAsync(string path, string json)
-    {
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, path,
-            () => Microsoft.AspNetCore.Http.Results.Text(json, "application/json", Encoding.UTF8));
-        await app.StartAsync();
-        var address = ((Microsoft.AspNetCore.Hosting.Server.IServer)app.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer))!)
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
-        return new StubEndpoint(app, new Uri(address));
-    }
-
-    private sealed record StubEndpoint(Microsoft.AspNetCore.Builder.WebApplication App, Uri Address) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
-    }
 }
