@@ -16,12 +16,13 @@ COPY schemas/ schemas/
 COPY aws-models/ aws-models/
 RUN dotnet publish src/Controller/Controller.csproj -c Release --no-restore -o /out
 
-# The Pulumi engine runs the `pulumi` CLI with the YAML language host and the AWS provider, pinned here and found on
+# The Pulumi engine runs the `pulumi` CLI with the YAML language host and the AWS provider, pinned here (the CLI at the
+# version whose contract pulumi-cli/ records, the provider at the version of schemas/pulumi-aws) and found on
 # PATH, so nothing is downloaded when a stack runs (the root file system is read-only on ECS).
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS pulumi
-ARG PULUMI_VERSION=3.140.0
+ARG PULUMI_VERSION=3.259.0
 ARG PULUMI_YAML_VERSION=1.10.0
-ARG PULUMI_AWS_VERSION=6.56.0
+ARG PULUMI_AWS_VERSION=7.48.0
 RUN mkdir -p /opt/pulumi/bin /tmp/pulumi \
  && curl -fsSL "https://get.pulumi.com/releases/sdk/pulumi-v${PULUMI_VERSION}-linux-x64.tar.gz" | tar -xz -C /tmp/pulumi \
  && cp /tmp/pulumi/pulumi/pulumi /opt/pulumi/bin/ \

@@ -44,7 +44,7 @@ internal sealed partial class RunProcess : IAsyncDisposable
         string[] arguments =
         [
             Executable, "run", "--store", $"sqlite:{databasePath}", "--aws-endpoint-url", endpoint.ToString(),
-            "--workers", workers.ToString(CultureInfo.InvariantCulture), "--shards", "0", "--health-port", "0", "--resync-period", resyncPeriod, "--log-level", "Warning", "--aws-rate-limit", "0",
+            "--workers", workers.ToString(CultureInfo.InvariantCulture), "--shards", "0", "--health-port", "0", "--status-port", "0", "--resync-period", resyncPeriod, "--log-level", "Warning", "--aws-rate-limit", "0",
         ];
         foreach (var argument in arguments)
         {

@@ -32,7 +32,8 @@ public sealed class SpecApplier(ISpecStore store)
 
     private async Task<SpecApplyResult> ApplyAsync(PulumiPipeline applied, SpecApplyOptions options, CancellationToken cancellationToken)
     {
-        var document = WithTraceParent(applied, options.TraceParent);
+        // A writer that stamped its own trace on the document (the sync does) keeps it.
+        var document = WithTraceParent(applied, options.TraceParent ?? TraceParentOf(applied));
         var name = document.Metadata.Name;
         var current = await store.GetAsync(name, cancellationToken);
         if (options.Precondition?.Invoke(current, document) is { } refusal)

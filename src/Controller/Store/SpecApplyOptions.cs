@@ -16,7 +16,7 @@ public sealed record SpecApplyOptions
 
     /// <summary>
     /// The W3C <c>traceparent</c> of the writer's span, put on every document written (annotation
-    /// <c>reconciler.io/traceparent</c>) so the reconcile it causes links to that trace; null: none. A document that
+    /// <c>reconciler.io/traceparent</c>) so the reconcile it causes links to that trace; null: the document's own annotation, if any. A document that
     /// differs from the stored one only by this annotation is unchanged, and is not written.
     /// </summary>
     public string? TraceParent { get; init; }

@@ -51,7 +51,7 @@ public sealed class RunCommandTests : IDisposable
         }
 
         await using var run = RunningReconciler.Start(
-            ["run", .. StoreArguments, "--aws-endpoint-url", cloud.Server.Endpoint.ToString(), "--health-port", "0", "--workers", "2"],
+            ["run", .. StoreArguments, "--aws-endpoint-url", cloud.Server.Endpoint.ToString(), "--health-port", "0", "--status-port", "0", "--workers", "2"],
             AwsEnvironment);
 
         await run.WaitForOutputAsync(new Regex(@"reconciler\.store\[4001\] .*skipped malformed item 'mangled'"), Patience);

@@ -38,10 +38,10 @@ public sealed class SyncRunProcessTests : IDisposable
             [SyncSourceOptions.WebhookSecretVariable] = "run-secret",
         };
         await using var run = RunningReconciler.Start(
-            ["run", "--store", $"sqlite:{database}", "--aws-endpoint-url", cloud.Server.Endpoint.ToString(), "--health-port", "0",
+            ["run", "--store", $"sqlite:{database}", "--aws-endpoint-url", cloud.Server.Endpoint.ToString(), "--health-port", "0", "--status-port", "0",
              "--sync-ref", repo.Branch, "--sync-interval", "1h", "--sync-cache-dir", Path.Combine(directory, "cache")],
             environment);
-        var started = await run.WaitForOutputAsync(new Regex(@"health on (?<address>http://127\.0\.0\.1:\d+/?), syncing .*//deploy @ \S+ \(webhook on\)"), Patience);
+        var started = await run.WaitForOutputAsync(new Regex(@"health on (?<address>http://127\.0\.0\.1:\d+/?), .*syncing .*//deploy @ \S+ \(webhook on\)"), Patience);
 
         using var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = database });
         await Runtime.RuntimeHarness.WaitUntilAsync(async () =>
