@@ -59,7 +59,7 @@ public sealed class ReconcilerHost : IAsyncDisposable
         _readiness.Add(_cacheRunner);
         if (Options.Web is { } web)
         {
-            Web = WebServer.Create(web with { Meters = [PipelineMetrics.MeterName, .. web.Meters ?? []] }, Loggers);
+            Web = WebServer.Create(web with { Meters = [PipelineMetrics.MeterName, SyncMetrics.MeterName, .. web.Meters ?? []] }, Loggers);
             Web.Add(new HealthRoutes(_readiness));
             Web.Add(new MetricsRoutes());
         }

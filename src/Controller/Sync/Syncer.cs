@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Reconciler.Controller.Store;
+using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Documents;
 
 namespace Reconciler.Controller.Sync;
@@ -37,6 +38,10 @@ public sealed class Syncer(GitRepositoryCache cache, ISpecStore store, ISyncStat
                 await RecordAsync(null, SyncOutcome.Failed, null, e.Message, time.GetUtcNow(), cancellationToken);
             }
             activity?.SetStatus(ActivityStatusCode.Error, "fetch failed");
+            if (!dryRun)
+            {
+                SyncMetrics.Record(SyncOutcome.Failed, options.Source.Id);
+            }
             return new SyncResult(SyncOutcome.Failed, null, null, [e.Message]);
         }
         activity?.SetTag("reconciler.sync.revision", revision);
@@ -51,6 +56,7 @@ public sealed class Syncer(GitRepositoryCache cache, ISpecStore store, ISyncStat
                 var completed = await SyncRevisionAsync(pending.Revision, dryRun, activity, cancellationToken);
                 if (!completed.Succeeded)
                 {
+                    SyncMetrics.Record(completed.Outcome, options.Source.Id);
                     return completed with { ResumedRevision = pending.Revision };
                 }
                 resumed = pending.Revision;
@@ -58,6 +64,10 @@ public sealed class Syncer(GitRepositoryCache cache, ISpecStore store, ISyncStat
         }
         var result = await SyncRevisionAsync(revision, dryRun, activity, cancellationToken);
         activity?.SetTag("reconciler.sync.outcome", result.Outcome.ToString());
+        if (!dryRun)
+        {
+            SyncMetrics.Record(result.Outcome, options.Source.Id);
+        }
         if (!result.Succeeded)
         {
             activity?.SetStatus(ActivityStatusCode.Error, result.Outcome.ToString());

@@ -22,7 +22,7 @@ public sealed class TelemetryProviders : IDisposable
 
     /// <summary>Every meter the controller reports on.</summary>
     public static IReadOnlyList<string> MeterNames { get; } =
-        [RuntimeMetrics.MeterName, PipelineMetrics.MeterName, AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName, StoreTelemetry.MeterName, StatusMetrics.MeterName];
+        [RuntimeMetrics.MeterName, PipelineMetrics.MeterName, AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName, StoreTelemetry.MeterName, StatusMetrics.MeterName, SyncMetrics.MeterName];
 
     private readonly TracerProvider? tracing;
     private readonly MeterProvider? metrics;

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Reconciler.Controller.Sync;
+using Reconciler.Controller.Tests.Sync;
 using Reconciler.LocalCloud.Faults;
 using Reconciler.Tests.Shared;
 using YamlDotNet.RepresentationModel;
@@ -23,6 +25,13 @@ public class DashboardSeriesTests
     {
         // Throttling on every operation, so the retry and throttle series have something to count.
         await using var run = await ObservedRun.StartAsync(FaultSettings.Everywhere(throttleRatio: 0.15, seed: 7));
+        // One sync of a config repository, so the sync panel's series has something to count.
+        await using (var sync = await SyncHarness.StartAsync())
+        {
+            sync.Repo.Write("specs/alpha.json", SyncDocuments.Json("alpha"));
+            sync.Repo.Commit("first");
+            Assert.Equal(SyncOutcome.Applied, (await sync.Syncer().SyncAsync(dryRun: false, CancellationToken.None)).Outcome);
+        }
         using var http = new HttpClient { BaseAddress = run.Host.Web!.Address };
         var scraped = (await http.GetStringAsync(new Uri("metrics", UriKind.Relative)))
             .Split('\n')
