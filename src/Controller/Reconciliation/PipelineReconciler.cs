@@ -33,13 +33,12 @@ public sealed class PipelineReconciler(
     {
         document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
-        var previous = document.Status ?? new PipelineStatus();
 
         var (invalid, rendered) = Compile(document);
         if (invalid.Count > 0)
         {
             var message = Summarize(invalid.Select(e => e.ToString()));
-            await WriteAsync(document, Stalled(document, StatusReasons.InvalidSpec, message, previous.Resources), cancellationToken);
+            await WriteAsync(document, Status(document).Build(PipelineOutcome.InvalidSpec, message), cancellationToken);
             throw new TerminalReconcileException(StatusReasons.InvalidSpec, $"{name} is invalid: {message}");
         }
         var desired = rendered!;
@@ -48,7 +47,7 @@ public sealed class PipelineReconciler(
         if (tokens is not null && !await tokens.ExistsAsync(parameter, cancellationToken))
         {
             var message = $"Parameter Store has no parameter {parameter}; create it (SecureString) with the Pulumi access token";
-            await WriteAsync(document, Stalled(document, StatusReasons.MissingTokenParameter, message, previous.Resources), cancellationToken);
+            await WriteAsync(document, Status(document).Build(PipelineOutcome.MissingTokenParameter, message), cancellationToken);
             return ReconcileResult.Requeue(options.MissingTokenRetry);
         }
 
@@ -56,86 +55,69 @@ public sealed class PipelineReconciler(
         var owner = OwnershipIdentity.Of(document);
         var adopt = OwnershipIdentity.WantsAdoption(document);
         var plan = Planner.Plan(desired, live, owner, adopt);
+        var planned = Status(document) with { Resources = Resources(desired, live, plan, null) };
 
         if (plan.Conflicts.Count > 0)
         {
             var message = Summarize(plan.Conflicts.Select(c => c.ToString()))
                 + $"; nothing was changed. To take them over, annotate the spec with {OwnershipIdentity.AdoptAnnotation}: \"true\"";
-            await WriteAsync(document, Stalled(document, StatusReasons.ResourceConflict, message, Resources(desired, live, plan, null)), cancellationToken);
+            await WriteAsync(document, planned.Build(PipelineOutcome.ResourceConflict, message), cancellationToken);
             return ReconcileResult.Requeue(options.ResyncPeriod);
         }
 
         if (plan.Steps.Count == 0)
         {
-            var inSync = Resources(desired, live, plan, null);
-            var ready = Compose(document, StatusPhases.Ready, StatusReasons.Converged, InSync(inSync),
-                ready: true, reconciling: false, stalled: false, QuietDrift(previous), inSync,
-                previous.LastApply, document.Metadata.Generation);
-            await WriteAsync(document, ready, cancellationToken);
+            await WriteAsync(document, planned.Build(PipelineOutcome.Converged, InSync(planned.Resources)), cancellationToken);
             return ReconcileResult.Done;
         }
 
-        var drift = previous.ObservedGeneration == document.Metadata.Generation
-            && (Conditions.IsTrue(previous.Conditions, ConditionTypes.Ready) || Conditions.IsTrue(previous.Conditions, ConditionTypes.Drifted));
-        var driftedCondition = QuietDrift(previous);
+        var drift = IsDrift(document);
         if (drift)
         {
             var paths = Summarize(plan.ChangedPaths());
             metrics.DriftDetected.Add(1, PipelineMetrics.Tags(("policy", document.Spec.DriftPolicy)));
             logger.LogWarning("Drift detected on {Name} (policy {Policy}): {Paths}", name, document.Spec.DriftPolicy, paths);
-            driftedCondition = DriftCondition(ConditionStatus.True, StatusReasons.DriftDetected, $"live state differs from the spec: {paths}", document);
+            planned = planned.WithDrift(ConditionStatus.True, StatusReasons.DriftDetected, $"live state differs from the spec: {paths}");
             if (document.Spec.DriftPolicy == DriftPolicies.Detect)
             {
-                var detected = Compose(document, StatusPhases.Drifted, StatusReasons.DriftDetected,
-                    $"driftPolicy is Detect; not corrected: {paths}", ready: false, reconciling: false, stalled: false, driftedCondition,
-                    Resources(desired, live, plan, null), previous.LastApply, previous.ObservedGeneration);
-                await WriteAsync(document, detected, cancellationToken);
+                await WriteAsync(document, planned.Build(PipelineOutcome.DriftDetected, $"driftPolicy is Detect; not corrected: {paths}"), cancellationToken);
                 return ReconcileResult.Done;
             }
         }
 
-        var applying = Compose(document, StatusPhases.Reconciling, StatusReasons.Applying, Describe(plan),
-            ready: false, reconciling: true, stalled: false, driftedCondition, Resources(desired, live, plan, null),
-            previous.LastApply, previous.ObservedGeneration);
-        if (await statusWriter.RecordIntentAsync(document, applying, cancellationToken) is not { } recorded)
+        if (await statusWriter.RecordIntentAsync(document, planned.Build(PipelineOutcome.Applying, Describe(plan)), cancellationToken) is not { } recorded)
         {
             // The document changed or went between read and write: its next event reconciles what it now says.
             logger.LogInformation("{Name}: not applying generation {Generation}, the document changed before its intent was recorded", name, document.Metadata.Generation);
             return ReconcileResult.Done;
         }
-        document = recorded;
 
         var started = time.GetTimestamp();
         var outcome = await engine.ApplyAsync(new ConvergeRequest(owner, adopt, desired, live, plan), cancellationToken);
-        var lastApply = Record(outcome, time.GetElapsedTime(started));
+        var applied = Status(recorded) with { Resources = Resources(desired, live, plan, outcome), LastApply = Record(outcome, time.GetElapsedTime(started)) };
         Count(outcome);
 
         if (!outcome.Succeeded)
         {
             var errors = Summarize(outcome.Errors.Select(e => e.ToString()));
-            var conflict = outcome.Errors.Any(e => e.Code == StatusReasons.ResourceConflict);
-            var failed = conflict
-                ? Stalled(document, StatusReasons.ResourceConflict, errors, Resources(desired, live, plan, outcome)) with { LastApply = lastApply }
-                : Compose(document, StatusPhases.Failed, StatusReasons.AwsError, errors, ready: false, reconciling: true, stalled: false,
-                    driftedCondition, Resources(desired, live, plan, outcome), lastApply, previous.ObservedGeneration);
-            await WriteAsync(document, failed, cancellationToken);
-            if (conflict)
+            if (outcome.Errors.Any(e => e.Code == StatusReasons.ResourceConflict))
             {
+                await WriteAsync(recorded, applied.Build(PipelineOutcome.ResourceConflict, errors), cancellationToken);
                 return ReconcileResult.Requeue(options.ResyncPeriod);
             }
+            await WriteAsync(recorded, (applied with { Drifted = planned.Drifted }).Build(PipelineOutcome.ApplyFailed, errors), cancellationToken);
             throw new ConvergeFailedException($"{name}: {errors}");
         }
 
+        applied = drift
+            ? applied.WithDrift(ConditionStatus.False, StatusReasons.DriftCorrected, $"corrected: {Summarize(plan.ChangedPaths())}")
+            : applied with { Drifted = planned.Drifted };
         if (drift)
         {
             metrics.DriftCorrected.Add(1);
-            driftedCondition = DriftCondition(ConditionStatus.False, StatusReasons.DriftCorrected, $"corrected: {Summarize(plan.ChangedPaths())}", document);
         }
         // The same message as an in-sync resync writes, so the next resync finds nothing to write.
-        var resources = Resources(desired, live, plan, outcome);
-        var converged = Compose(document, StatusPhases.Ready, StatusReasons.Converged, InSync(resources),
-            ready: true, reconciling: false, stalled: false, driftedCondition, resources, lastApply, document.Metadata.Generation);
-        await WriteAsync(document, converged, cancellationToken);
+        await WriteAsync(recorded, applied.Build(PipelineOutcome.Converged, InSync(applied.Resources)), cancellationToken);
         return ReconcileResult.Done;
     }
 
@@ -160,18 +142,15 @@ public sealed class PipelineReconciler(
             if (!outcome.Succeeded)
             {
                 var errors = Summarize(outcome.Errors.Select(e => e.ToString()));
-                var failed = Compose(document, StatusPhases.Deleting, StatusReasons.AwsError, errors, ready: false, reconciling: true,
-                    stalled: false, QuietDrift(document.Status ?? new PipelineStatus()), document.Status?.Resources ?? [],
-                    Record(outcome, time.GetElapsedTime(started)), document.Status?.ObservedGeneration ?? 0);
-                await WriteAsync(document, failed, cancellationToken);
+                var failed = Status(document) with { LastApply = Record(outcome, time.GetElapsedTime(started)) };
+                await WriteAsync(document, failed.Build(PipelineOutcome.DeletionFailed, errors), cancellationToken);
                 throw new ConvergeFailedException($"{name}: deletion failed: {errors}");
             }
             logger.LogInformation("{Name}: {Policy} ran {Steps} steps", name, retain ? "Retain released" : "Delete deleted", plan.Steps.Count);
         }
         if (retain)
         {
-            statusWriter.Forget(name);
-            _validated.TryRemove(name, out _);
+            Forget(name);
             return ReconcileResult.Done;
         }
 
@@ -180,16 +159,26 @@ public sealed class PipelineReconciler(
         var remaining = Planner.Plan(nothing, after, owner, adopt: false).Steps;
         if (remaining.Count == 0)
         {
-            statusWriter.Forget(name);
-            _validated.TryRemove(name, out _);
+            Forget(name);
             return ReconcileResult.Done;
         }
-        var waiting = Compose(document, StatusPhases.Deleting, StatusReasons.Deleting,
-            $"waiting for {remaining.Count} resources to be gone: {Summarize(remaining.Select(s => s.Resource.ToString()))}",
-            ready: false, reconciling: true, stalled: false, QuietDrift(document.Status ?? new PipelineStatus()),
-            document.Status?.Resources ?? [], document.Status?.LastApply, document.Status?.ObservedGeneration ?? 0);
-        await WriteAsync(document, waiting, cancellationToken);
+        var waiting = $"waiting for {remaining.Count} resources to be gone: {Summarize(remaining.Select(s => s.Resource.ToString()))}";
+        await WriteAsync(document, Status(document).Build(PipelineOutcome.DeletionPending, waiting), cancellationToken);
         return ReconcileResult.Requeue(options.DeletionRecheck);
+    }
+
+    // A non-empty plan for a generation already converged (Ready, or drift already on record) is drift.
+    private static bool IsDrift(PulumiPipeline document) =>
+        document.Status is { } previous
+        && previous.ObservedGeneration == document.Metadata.Generation
+        && (Conditions.IsTrue(previous.Conditions, ConditionTypes.Ready) || Conditions.IsTrue(previous.Conditions, ConditionTypes.Drifted));
+
+    private PipelineStatusBuilder Status(PulumiPipeline document) => new(document, time.GetUtcNow());
+
+    private void Forget(string name)
+    {
+        statusWriter.Forget(name);
+        _validated.TryRemove(name, out _);
     }
 
     // Validation depends only on what generation versions (spec, labels, annotations) and on the uid, so a resync of
@@ -213,68 +202,6 @@ public sealed class PipelineReconciler(
 
     private Task<PulumiPipeline> WriteAsync(PulumiPipeline document, PipelineStatus status, CancellationToken cancellationToken) =>
         statusWriter.WriteAsync(document, status, cancellationToken);
-
-    private PipelineStatus Stalled(PulumiPipeline document, string reason, string message, IReadOnlyList<ResourceStatus> resources) =>
-        Compose(document, StatusPhases.Stalled, reason, message, ready: false, reconciling: false, stalled: true,
-            QuietDrift(document.Status ?? new PipelineStatus()), resources, document.Status?.LastApply, document.Metadata.Generation);
-
-    private PipelineStatus Compose(
-        PulumiPipeline document,
-        string phase,
-        string reason,
-        string message,
-        bool ready,
-        bool reconciling,
-        bool stalled,
-        Condition drifted,
-        IReadOnlyList<ResourceStatus> resources,
-        ApplyRecord? lastApply,
-        long observedGeneration)
-    {
-        var now = time.GetUtcNow();
-        var generation = document.Metadata.Generation;
-        var previous = document.Status ?? new PipelineStatus();
-        Condition Make(string type, bool value, string text) => new()
-        {
-            Type = type,
-            Status = value ? ConditionStatus.True : ConditionStatus.False,
-            Reason = reason,
-            Message = text,
-            ObservedGeneration = generation,
-            LastTransitionTime = now,
-        };
-        var conditions = previous.Conditions;
-        conditions = Conditions.Set(conditions, Make(ConditionTypes.Ready, ready, message));
-        conditions = Conditions.Set(conditions, Make(ConditionTypes.Reconciling, reconciling, reconciling ? message : ""));
-        conditions = Conditions.Set(conditions, Make(ConditionTypes.Stalled, stalled, stalled ? message : ""));
-        conditions = Conditions.Set(conditions, drifted with { LastTransitionTime = now });
-        return previous with
-        {
-            ObservedGeneration = observedGeneration,
-            Phase = phase,
-            Conditions = conditions,
-            Resources = resources,
-            LastApply = lastApply,
-        };
-    }
-
-    // The Drifted condition when this reconcile found no drift: a past correction stays on record, a past detection clears.
-    private static Condition QuietDrift(PipelineStatus previous)
-    {
-        var existing = Conditions.Find(previous.Conditions, ConditionTypes.Drifted);
-        return existing is not null && existing.Status == ConditionStatus.False
-            ? existing
-            : new Condition { Type = ConditionTypes.Drifted, Status = ConditionStatus.False, Reason = StatusReasons.NoDrift, ObservedGeneration = existing?.ObservedGeneration ?? 0 };
-    }
-
-    private static Condition DriftCondition(string status, string reason, string message, PulumiPipeline document) => new()
-    {
-        Type = ConditionTypes.Drifted,
-        Status = status,
-        Reason = reason,
-        Message = message,
-        ObservedGeneration = document.Metadata.Generation,
-    };
 
     private ApplyRecord Record(ApplyOutcome outcome, TimeSpan duration) => new()
     {

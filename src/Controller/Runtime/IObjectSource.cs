@@ -13,10 +13,10 @@ public interface IObjectSource<T> where T : IObject
     /// <summary>The kind of object, as spans name it (<c>reconcile PulumiPipeline</c>).</summary>
     string Kind { get; }
 
-    Task<ObjectPage<T>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken);
+    Task<ListPage<T>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken);
 
     /// <summary>Changes after <paramref name="fromVersion"/> (a list's version or an event's), in order.</summary>
-    IAsyncEnumerable<ObjectEvent<T>> WatchAsync(string? fromVersion, CancellationToken cancellationToken);
+    IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? fromVersion, CancellationToken cancellationToken);
 
     Task<T?> GetAsync(string name, CancellationToken cancellationToken);
 

@@ -164,12 +164,12 @@ public sealed class Informer<T> : IDisposable where T : IObject
         return version;
     }
 
-    private void Apply(ObjectEvent<T> change)
+    private void Apply(WatchEvent<T> change)
     {
         var name = change.Object.Metadata.Name;
         lock (deliver)
         {
-            if (change.Type == ObjectEventType.Deleted)
+            if (change.Type == WatchEventType.Deleted)
             {
                 if (cache.TryRemove(name, out _))
                 {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Reconciler.Controller.Store;
 using Reconciler.Model.Documents;
@@ -21,39 +20,12 @@ public sealed class SpecStoreObjectSource(ISpecStore store, string? labelSelecto
         (document, status, ct) => store.UpdateStatusAsync(document.Metadata.Name, document.Metadata.ResourceVersion ?? "", status, ct),
         ModelJsonContext.Default.PipelineStatus);
 
-    public async Task<ObjectPage<PulumiPipeline>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken)
-    {
-        var page = await store.ListAsync(new ListOptions(limit, continueToken, labelSelector), cancellationToken);
-        return new ObjectPage<PulumiPipeline>(page.Items, page.ContinueToken, page.Version);
-    }
+    public Task<ListPage<PulumiPipeline>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken) =>
+        store.ListAsync(new ListOptions(limit, continueToken, labelSelector), cancellationToken);
 
-    public async IAsyncEnumerable<ObjectEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var changes = store.WatchAsync(fromVersion, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
-        {
-            try
-            {
-                if (!await changes.MoveNextAsync())
-                {
-                    yield break;
-                }
-            }
-            catch (Store.WatchExpiredException e)
-            {
-                // The store's "relist" signal, in the runtime's own terms: the informer relists on it.
-                throw new WatchExpiredException(e.Message, e);
-            }
-            var change = changes.Current;
-            var type = change.Type switch
-            {
-                WatchEventType.Added => ObjectEventType.Added,
-                WatchEventType.Deleted => ObjectEventType.Deleted,
-                _ => ObjectEventType.Modified,
-            };
-            yield return new ObjectEvent<PulumiPipeline>(type, change.Object, change.Version);
-        }
-    }
+    // The store's events and its WatchExpiredException are the runtime's own: nothing to translate.
+    public IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, CancellationToken cancellationToken) =>
+        store.WatchAsync(fromVersion, cancellationToken);
 
     public Task<PulumiPipeline?> GetAsync(string name, CancellationToken cancellationToken) => store.GetAsync(name, cancellationToken);
 

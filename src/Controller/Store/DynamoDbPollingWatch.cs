@@ -11,7 +11,7 @@ namespace Reconciler.Controller.Store;
 /// </summary>
 internal sealed class DynamoDbPollingWatch(DynamoDbSpecStore store, TimeProvider clock, TimeSpan interval)
 {
-    public async IAsyncEnumerable<WatchEvent> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Dictionary<string, PulumiPipeline> baseline;
         string version;
@@ -46,7 +46,7 @@ internal sealed class DynamoDbPollingWatch(DynamoDbSpecStore store, TimeProvider
         }
     }
 
-    private async Task<(Dictionary<string, PulumiPipeline> Current, List<WatchEvent> Changes)> PollAsync(
+    private async Task<(Dictionary<string, PulumiPipeline> Current, List<WatchEvent<PulumiPipeline>> Changes)> PollAsync(
         Dictionary<string, PulumiPipeline> baseline, CancellationToken cancellationToken)
     {
         var heads = await store.ScanHeadsAsync(cancellationToken);
@@ -58,7 +58,7 @@ internal sealed class DynamoDbPollingWatch(DynamoDbSpecStore store, TimeProvider
             .ToHashSet(StringComparer.Ordinal);
         var fetched = changed.Count == 0 ? [] : await store.FetchAsync(changed, cancellationToken);
         var current = new Dictionary<string, PulumiPipeline>(StringComparer.Ordinal);
-        var changes = new List<WatchEvent>();
+        var changes = new List<WatchEvent<PulumiPipeline>>();
         foreach (var name in baseline.Keys.Union(heads.Keys).Order(StringComparer.Ordinal))
         {
             var had = baseline.TryGetValue(name, out var old);
@@ -75,20 +75,20 @@ internal sealed class DynamoDbPollingWatch(DynamoDbSpecStore store, TimeProvider
             }
             if (had && !has)
             {
-                changes.Add(new WatchEvent(WatchEventType.Deleted, old!, null));
+                changes.Add(new WatchEvent<PulumiPipeline>(WatchEventType.Deleted, old!, null));
             }
             else if (!had && has)
             {
-                changes.Add(new WatchEvent(WatchEventType.Added, now!, null));
+                changes.Add(new WatchEvent<PulumiPipeline>(WatchEventType.Added, now!, null));
             }
             else if (had && has && old!.Metadata.Uid != now!.Metadata.Uid)
             {
-                changes.Add(new WatchEvent(WatchEventType.Deleted, old, null));
-                changes.Add(new WatchEvent(WatchEventType.Added, now, null));
+                changes.Add(new WatchEvent<PulumiPipeline>(WatchEventType.Deleted, old, null));
+                changes.Add(new WatchEvent<PulumiPipeline>(WatchEventType.Added, now, null));
             }
             else if (had && has && old!.Metadata.ResourceVersion != now!.Metadata.ResourceVersion)
             {
-                changes.Add(new WatchEvent(WatchEventType.Modified, now, null));
+                changes.Add(new WatchEvent<PulumiPipeline>(WatchEventType.Modified, now, null));
             }
         }
         return (current, changes);

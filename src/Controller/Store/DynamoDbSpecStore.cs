@@ -80,7 +80,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
         return response.Item is { Count: > 0 } item ? DynamoDbItemCodec.FromItem(item, _options.TableName) : null;
     }
 
-    public async Task<SpecPage> ListAsync(ListOptions options, CancellationToken cancellationToken)
+    public async Task<ListPage<PulumiPipeline>> ListAsync(ListOptions options, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Limit, 1);
         var selector = LabelSelector.Parse(options.LabelSelector);
@@ -130,7 +130,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
             more = startKey is not null;
         }
         var token = more && after is not null ? new ListContinuation(version, after).Encode() : null;
-        return new SpecPage(items, token, version);
+        return new ListPage<PulumiPipeline>(items, token, version);
     }
 
     public Task<PulumiPipeline> UpdateAsync(PulumiPipeline document, CancellationToken cancellationToken) =>
@@ -145,10 +145,10 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
     public Task<PulumiPipeline?> DeleteAsync(string name, string? resourceVersion, CancellationToken cancellationToken) =>
         MutateAsync(name, resourceVersion, current => ObjectLifecycle.ForDelete(current, _clock), cancellationToken);
 
-    public async IAsyncEnumerable<WatchEvent> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var source = await WatchSourceAsync();
-        IAsyncEnumerable<WatchEvent> events = source.StreamArn is { } arn
+        IAsyncEnumerable<WatchEvent<PulumiPipeline>> events = source.StreamArn is { } arn
             ? new DynamoDbStreamWatch(_streams!, arn, this, _clock, _options.WatchPollInterval).WatchAsync(fromVersion, cancellationToken)
             : new DynamoDbPollingWatch(this, _clock, _options.WatchPollInterval).WatchAsync(fromVersion, cancellationToken);
         await foreach (var change in events.WithCancellation(cancellationToken))

@@ -28,7 +28,7 @@ internal sealed class DynamoDbStreamWatch(IDynamoDbStreamsClient streams, string
     public static string ListVersion(DateTimeOffset listedAt) =>
         string.Create(CultureInfo.InvariantCulture, $"t:{listedAt.ToUnixTimeMilliseconds()}");
 
-    public async IAsyncEnumerable<WatchEvent> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         DateTimeOffset? skipBefore = null;
         var startAtLatest = fromVersion is null;
@@ -196,7 +196,7 @@ internal sealed class DynamoDbStreamWatch(IDynamoDbStreamsClient streams, string
         _iterators.Remove(shardId);
     }
 
-    private WatchEvent? ToEvent(StreamChange record)
+    private WatchEvent<PulumiPipeline>? ToEvent(StreamChange record)
     {
         var (type, image) = record.EventName switch
         {
@@ -211,7 +211,7 @@ internal sealed class DynamoDbStreamWatch(IDynamoDbStreamsClient streams, string
                 new StoreInvalidDocumentException($"stream record {record.SequenceNumber} ({record.EventName}) carries no image; is the stream NEW_AND_OLD_IMAGES?"));
             return null;
         }
-        return store.TryRead(image) is { } document ? new WatchEvent(type, document, null) : null;
+        return store.TryRead(image) is { } document ? new WatchEvent<PulumiPipeline>(type, document, null) : null;
     }
 
     private WatchExpiredException Trimmed(string shardId, Exception inner) =>

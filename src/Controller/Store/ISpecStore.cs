@@ -14,7 +14,7 @@ public interface ISpecStore
 
     Task<PulumiPipeline?> GetAsync(string name, CancellationToken cancellationToken);
 
-    Task<SpecPage> ListAsync(ListOptions options, CancellationToken cancellationToken);
+    Task<ListPage<PulumiPipeline>> ListAsync(ListOptions options, CancellationToken cancellationToken);
 
     /// <summary>Replaces spec, labels and annotations; precondition on <c>metadata.resourceVersion</c>.</summary>
     Task<PulumiPipeline> UpdateAsync(PulumiPipeline document, CancellationToken cancellationToken);
@@ -28,8 +28,8 @@ public interface ISpecStore
     /// <summary>Marks the document deleted (sets deletionTimestamp) while finalizers remain, else removes it (returns null).</summary>
     Task<PulumiPipeline?> DeleteAsync(string name, string? resourceVersion, CancellationToken cancellationToken);
 
-    /// <summary>An ordered stream of changes after <paramref name="fromVersion"/> (a <see cref="SpecPage.Version"/> or an event's version).</summary>
-    IAsyncEnumerable<WatchEvent> WatchAsync(string? fromVersion, CancellationToken cancellationToken);
+    /// <summary>An ordered stream of changes after <paramref name="fromVersion"/> (a list page's version or an event's version).</summary>
+    IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, CancellationToken cancellationToken);
 }
 
 /// <summary>Paging and filtering for <see cref="ISpecStore.ListAsync"/>.</summary>
@@ -37,7 +37,8 @@ public interface ISpecStore
 public sealed record ListOptions(int Limit = 500, string? ContinueToken = null, string? LabelSelector = null);
 
 /// <summary>One page of a list; <see cref="Version"/> is where a watch started after this list resumes.</summary>
-public sealed record SpecPage(IReadOnlyList<PulumiPipeline> Items, string? ContinueToken, string? Version);
+/// <remarks>The store's and the runtime's one page type: the runtime is generic over its objects, the store lists specs.</remarks>
+public sealed record ListPage<T>(IReadOnlyList<T> Items, string? ContinueToken, string? Version) where T : IObject;
 
 /// <summary>The kind of change a watch event reports.</summary>
 public enum WatchEventType
@@ -47,5 +48,5 @@ public enum WatchEventType
     Deleted,
 }
 
-/// <summary>One change seen by a watch; <see cref="Version"/> is the bookmark to resume after it.</summary>
-public sealed record WatchEvent(WatchEventType Type, PulumiPipeline Object, string? Version);
+/// <summary>One change seen by a watch; <see cref="Version"/> is the bookmark to resume after it (the store's and the runtime's one event type).</summary>
+public sealed record WatchEvent<T>(WatchEventType Type, T Object, string? Version) where T : IObject;

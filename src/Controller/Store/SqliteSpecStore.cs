@@ -94,7 +94,7 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
         return ReadCurrent(connection, null, name);
     }
 
-    public async Task<SpecPage> ListAsync(ListOptions options, CancellationToken cancellationToken)
+    public async Task<ListPage<PulumiPipeline>> ListAsync(ListOptions options, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Limit, 1);
         var selector = LabelSelector.Parse(options.LabelSelector);
@@ -131,7 +131,7 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
         {
             token = new ListContinuation(version, after).Encode();
         }
-        return new SpecPage(items, token, version);
+        return new ListPage<PulumiPipeline>(items, token, version);
     }
 
     public Task<PulumiPipeline> UpdateAsync(PulumiPipeline document, CancellationToken cancellationToken) =>
@@ -146,7 +146,7 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
     public Task<PulumiPipeline?> DeleteAsync(string name, string? resourceVersion, CancellationToken cancellationToken) =>
         MutateAsync(name, resourceVersion, current => ObjectLifecycle.ForDelete(current, _clock), cancellationToken);
 
-    public async IAsyncEnumerable<WatchEvent> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long position;
         if (fromVersion is null)
@@ -208,7 +208,7 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
         command.Parameters.AddWithValue("$after", position);
         command.Parameters.AddWithValue("$limit", WatchBatch);
         using var reader = command.ExecuteReader();
-        var events = new List<WatchEvent>();
+        var events = new List<WatchEvent<PulumiPipeline>>();
         var rows = 0;
         while (reader.Read())
         {
@@ -225,7 +225,7 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
                 Telemetry.ReportMalformed(where, new StoreInvalidDocumentException($"unknown change type '{reader.GetString(2)}'"));
                 continue;
             }
-            events.Add(new WatchEvent(type, document, position.ToString(CultureInfo.InvariantCulture)));
+            events.Add(new WatchEvent<PulumiPipeline>(type, document, position.ToString(CultureInfo.InvariantCulture)));
         }
         return new ChangeBatch(events, position, rows);
     }
@@ -363,5 +363,5 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
         command.ExecuteNonQuery();
     }
 
-    private sealed record ChangeBatch(IReadOnlyList<WatchEvent> Events, long Position, int Rows);
+    private sealed record ChangeBatch(IReadOnlyList<WatchEvent<PulumiPipeline>> Events, long Position, int Rows);
 }

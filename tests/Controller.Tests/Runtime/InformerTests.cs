@@ -147,10 +147,10 @@ public sealed class InformerTests : IAsyncLifetime
 
         public string Kind => inner.Kind;
 
-        public Task<ObjectPage<PulumiPipeline>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken) =>
+        public Task<ListPage<PulumiPipeline>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken) =>
             inner.ListAsync(continueToken, limit, cancellationToken);
 
-        public async IAsyncEnumerable<ObjectEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref watches) == 1)
             {

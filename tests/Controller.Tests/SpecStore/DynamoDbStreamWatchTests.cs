@@ -54,10 +54,10 @@ public sealed class DynamoDbStreamWatchTests : IDisposable
         await Assert.ThrowsAsync<WatchExpiredException>(() => ReadAsync(Watch(stream), "s:only=50", count: 1));
     }
 
-    private static async Task<List<WatchEvent>> ReadAsync(DynamoDbStreamWatch watch, string? from, int count)
+    private static async Task<List<WatchEvent<PulumiPipeline>>> ReadAsync(DynamoDbStreamWatch watch, string? from, int count)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var events = new List<WatchEvent>();
+        var events = new List<WatchEvent<PulumiPipeline>>();
         await foreach (var change in watch.WatchAsync(from, timeout.Token))
         {
             events.Add(change);

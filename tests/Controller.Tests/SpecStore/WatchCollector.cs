@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Reconciler.Controller.Store;
+using Reconciler.Model.Documents;
 
 namespace Reconciler.Controller.Tests.SpecStore;
 
@@ -8,7 +9,7 @@ internal sealed class WatchCollector : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly CancellationTokenSource _stop = new();
-    private readonly Channel<WatchEvent> _events = Channel.CreateUnbounded<WatchEvent>();
+    private readonly Channel<WatchEvent<PulumiPipeline>> _events = Channel.CreateUnbounded<WatchEvent<PulumiPipeline>>();
     private readonly Task _pump;
 
     public WatchCollector(ISpecStore store, string? fromVersion)
@@ -30,10 +31,10 @@ internal sealed class WatchCollector : IAsyncDisposable
         });
     }
 
-    public List<WatchEvent> Seen { get; } = [];
+    public List<WatchEvent<PulumiPipeline>> Seen { get; } = [];
 
     /// <summary>Reads events until one matches; throws the watch's own error if it failed, TimeoutException if nothing matched in time.</summary>
-    public async Task<WatchEvent> WaitForAsync(Func<WatchEvent, bool> match)
+    public async Task<WatchEvent<PulumiPipeline>> WaitForAsync(Func<WatchEvent<PulumiPipeline>, bool> match)
     {
         using var timeout = new CancellationTokenSource(Timeout);
         try
