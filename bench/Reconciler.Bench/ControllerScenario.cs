@@ -87,9 +87,6 @@ internal static class ControllerScenario
                     await naiveHost.StopAsync(cancellationToken);
                 }
 
-                // 3. The same resync by the product itself, alone in its process: its memory is the controller's only.
-                var alone = await MeasureRunAsync(store, cloud, Path.Combine(work.FullName, "bench.db"), steady, workers, resyncs, cancellationToken);
-
                 Console.WriteLine($"## steady-state resync of {steady:N0} specs (no drift)");
                 Console.WriteLine();
                 Console.WriteLine("| observer | wall time (s) | API calls | store writes |");
@@ -108,34 +105,49 @@ internal static class ControllerScenario
                     Console.WriteLine($"  {operation,-36} {count,8:N0}");
                 }
                 Console.WriteLine();
-                Console.WriteLine($"## `reconciler run` alone in its process: start, then its periodic resync ({workers} workers, no shards, no client-side rate limit, resync every {alone.ResyncPeriod.TotalSeconds:0} s ± 10%)");
-                Console.WriteLine();
-                Console.WriteLine("| pass | wall time (s) | reconciles | API calls | calls by operation |");
-                Console.WriteLine("|---|---|---|---|---|");
-                Console.WriteLine($"| first (start to idle: the first list enqueues every spec) | {alone.First.Seconds:0.00} | {alone.First.Reconciles:N0} | {alone.First.Calls.Values.Sum():N0} | {ByOperation(alone.First.Calls)} |");
-                for (var i = 0; i < alone.Resyncs.Count; i++)
+                // 3. The same resync by the product itself, alone in its process: its memory is the controller's only.
+                // Once per environment: BENCH_RUN_ENV (default: none), then BENCH_RUN_ENV2 when set (e.g. a heap limit).
+                foreach (var environment in RunProcess.Environments())
                 {
-                    var pass = alone.Resyncs[i];
-                    Console.WriteLine($"| periodic resync {i + 1} (first reconcile to idle) | {pass.Seconds:0.00} | {pass.Reconciles:N0} | {pass.Calls.Values.Sum():N0} | {ByOperation(pass.Calls)} |");
+                    RunAlone alone;
+                    try
+                    {
+                        alone = await MeasureRunAsync(store, cloud, Path.Combine(work.FullName, "bench.db"), steady, workers, resyncs, environment, cancellationToken);
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        Console.WriteLine($"## `reconciler run` alone ({Describe(environment)}) failed: {ex.Message}");
+                        continue;
+                    }
+                    Console.WriteLine($"## `reconciler run` alone in its process ({Describe(environment)}): start, then its periodic resync ({workers} workers, no shards, no client-side rate limit, resync every {alone.ResyncPeriod.TotalSeconds:0} s ± 10%)");
+                    Console.WriteLine();
+                    Console.WriteLine("| pass | wall time (s) | reconciles | API calls | calls by operation |");
+                    Console.WriteLine("|---|---|---|---|---|");
+                    Console.WriteLine($"| first (start to idle: the first list enqueues every spec) | {alone.First.Seconds:0.00} | {alone.First.Reconciles:N0} | {alone.First.Calls.Values.Sum():N0} | {ByOperation(alone.First.Calls)} |");
+                    for (var i = 0; i < alone.Resyncs.Count; i++)
+                    {
+                        var pass = alone.Resyncs[i];
+                        Console.WriteLine($"| periodic resync {i + 1} (first reconcile to idle) | {pass.Seconds:0.00} | {pass.Reconciles:N0} | {pass.Calls.Values.Sum():N0} | {ByOperation(pass.Calls)} |");
+                    }
+                    Console.WriteLine();
+                    if (alone.First.Reconciles > steady)
+                    {
+                        Console.WriteLine($"WARNING: a periodic resync began before the first pass ended ({alone.First.Reconciles:N0} reconciles for {steady:N0} specs): " +
+                            "its figures include it; raise BENCH_RUN_RESYNC (seconds)");
+                    }
+                    Console.WriteLine($"memory of `reconciler run` over time (environment: {(Describe(environment))}):");
+                    Console.WriteLine();
+                    Console.WriteLine(MemorySample.Header);
+                    foreach (var sample in alone.Memory)
+                    {
+                        Console.WriteLine(sample.Row);
+                    }
+                    Console.WriteLine();
+                    Console.WriteLine($"executable: {RunProcess.Executable}");
+                    Console.WriteLine($"store writes over all passes: {alone.StoreWrites:N0}; peak RSS over the process's whole life: {alone.PeakMegabytes:0} MB; exit on SIGTERM: {alone.Exit}");
+                    Console.WriteLine($"(a new process reads each pipeline once; the peak includes start-up and the informer's cache of all {steady:N0} specs; " +
+                        $"LocalCloud's own peak, in its process: {cloud.PeakMegabytes():0} MB)");
                 }
-                Console.WriteLine();
-                if (alone.First.Reconciles > steady)
-                {
-                    Console.WriteLine($"WARNING: a periodic resync began before the first pass ended ({alone.First.Reconciles:N0} reconciles for {steady:N0} specs): " +
-                        "its figures include it; raise BENCH_RUN_RESYNC (seconds)");
-                }
-                Console.WriteLine($"memory of `reconciler run` over time (environment: {(RunProcess.ExtraEnvironment.Count == 0 ? "the defaults" : string.Join(" ", RunProcess.ExtraEnvironment.Select(e => $"{e.Name}={e.Value}")))}):");
-                Console.WriteLine();
-                Console.WriteLine(MemorySample.Header);
-                foreach (var sample in alone.Memory)
-                {
-                    Console.WriteLine(sample.Row);
-                }
-                Console.WriteLine();
-                Console.WriteLine($"executable: {RunProcess.Executable}");
-                Console.WriteLine($"store writes over all passes: {alone.StoreWrites:N0}; peak RSS over the process's whole life: {alone.PeakMegabytes:0} MB; exit on SIGTERM: {alone.Exit}");
-                Console.WriteLine($"(a new process reads each pipeline once; the peak includes start-up and the informer's cache of all {steady:N0} specs; " +
-                    $"LocalCloud's own peak, in its process: {cloud.PeakMegabytes():0} MB)");
             }
             return 0;
         }
@@ -184,14 +196,18 @@ internal static class ControllerScenario
             ? TimeSpan.FromSeconds(int.Parse(seconds, CultureInfo.InvariantCulture))
             : TimeSpan.FromSeconds(Math.Max(40, specs * 1.5 / 1000));
 
-    private static async Task<RunAlone> MeasureRunAsync(ISpecStore store, LocalCloudProcess cloud, string databasePath, int specs, int workers, int resyncs, CancellationToken cancellationToken)
+    private static string Describe(IReadOnlyList<(string Name, string Value)> environment) =>
+        environment.Count == 0 ? "the defaults" : string.Join(" ", environment.Select(e => $"{e.Name}={e.Value}"));
+
+    private static async Task<RunAlone> MeasureRunAsync(
+        ISpecStore store, LocalCloudProcess cloud, string databasePath, int specs, int workers, int resyncs, IReadOnlyList<(string Name, string Value)> environment, CancellationToken cancellationToken)
     {
         var before = await VersionsAsync(store, cancellationToken);
         await cloud.ResetCountersAsync(cancellationToken);
         var period = RunResyncPeriod(specs);
         var memory = new List<MemorySample>();
         var clock = Stopwatch.StartNew();
-        await using var run = await RunProcess.StartAsync(databasePath, cloud.Endpoint, workers, $"{period.TotalSeconds:0}s", cancellationToken);
+        await using var run = await RunProcess.StartAsync(databasePath, cloud.Endpoint, workers, $"{period.TotalSeconds:0}s", environment, cancellationToken);
         memory.Add(await run.SampleMemoryAsync("started (health served)", cancellationToken));
         await run.WaitIdleAsync(specs, cancellationToken);
         var first = new Pass(clock.Elapsed.TotalSeconds, await run.ReconcilesAsync(cancellationToken), await cloud.RequestsAsync(cancellationToken));

@@ -31,16 +31,29 @@ internal sealed partial class RunProcess : IAsyncDisposable
         ? Path.GetFullPath(path)
         : typeof(CommandLineApp).Assembly.Location;
 
-    /// <summary>Extra environment for the process (e.g. <c>DOTNET_GCConserveMemory</c>), from <c>BENCH_RUN_ENV</c>: <c>NAME=value;NAME=value</c>.</summary>
-    public static IReadOnlyList<(string Name, string Value)> ExtraEnvironment =>
-        (Environment.GetEnvironmentVariable("BENCH_RUN_ENV") ?? "")
+    /// <summary>
+    /// The environments to run the process in, one measurement each: <c>BENCH_RUN_ENV</c> (none when unset), then
+    /// <c>BENCH_RUN_ENV2</c> when set; each <c>NAME=value;NAME=value</c> (e.g. <c>DOTNET_GCHeapHardLimit=0x30000000</c>).
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<(string Name, string Value)>> Environments()
+    {
+        yield return Parse(Environment.GetEnvironmentVariable("BENCH_RUN_ENV"));
+        if (Environment.GetEnvironmentVariable("BENCH_RUN_ENV2") is { Length: > 0 } second)
+        {
+            yield return Parse(second);
+        }
+    }
+
+    private static List<(string Name, string Value)> Parse(string? pairs) =>
+        (pairs ?? "")
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(pair => pair.Split('=', 2))
             .Select(pair => (pair[0], pair.Length > 1 ? pair[1] : ""))
             .ToList();
 
     /// <summary>Starts <c>reconciler run</c> on a SQLite store against LocalCloud at <paramref name="endpoint"/>, alone (no shards), with the health port on a free one and no client-side rate limit (as the in-process measurement).</summary>
-    public static async Task<RunProcess> StartAsync(string databasePath, Uri endpoint, int workers, string resyncPeriod, CancellationToken cancellationToken)
+    public static async Task<RunProcess> StartAsync(
+        string databasePath, Uri endpoint, int workers, string resyncPeriod, IReadOnlyList<(string Name, string Value)> environment, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -65,7 +78,7 @@ internal sealed partial class RunProcess : IAsyncDisposable
         start.Environment["AWS_REGION"] = LocalCloudInfo.DefaultRegion;
         start.Environment["AWS_ACCESS_KEY_ID"] = LocalCloudInfo.TestAccessKeyId;
         start.Environment["AWS_SECRET_ACCESS_KEY"] = LocalCloudInfo.TestSecretAccessKey;
-        foreach (var (name, value) in ExtraEnvironment)
+        foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
