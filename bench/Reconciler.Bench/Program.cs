@@ -8,6 +8,7 @@ var scenarios = new Dictionary<string, Func<string[], CancellationToken, Task<in
     ["wire"] = WireScenario.RunAsync,
     ["controller"] = ControllerScenario.RunAsync,
     ["render"] = RenderScenario.RunAsync,
+    ["sync"] = SyncScenario.RunAsync,
 };
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
 {

@@ -158,7 +158,7 @@ internal static class StoreScenario
     }
 
 
-    private static string WriteDocuments(string directory, int count)
+    internal static string WriteDocuments(string directory, int count)
     {
         Directory.CreateDirectory(directory);
         for (var i = 0; i < count; i++)

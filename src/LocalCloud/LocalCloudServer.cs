@@ -68,6 +68,7 @@ public sealed partial class LocalCloudServer : IAsyncDisposable
             new CodeBuildService(state, options.PageSize),
             new CodePipelineService(state, options.PageSize),
             new SsmService(state),
+            new SecretsManagerService(state),
         };
         var endpoint = new AwsJsonEndpoint(
             services,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Reconciler.Controller.Aws;
 
-/// <summary>The four service clients built from one set of options, sharing one HTTP connection pool.</summary>
+/// <summary>The service clients built from one set of options, sharing one HTTP connection pool.</summary>
 public sealed class AwsClients : IDisposable
 {
     private readonly HttpClient http;
@@ -24,11 +24,12 @@ public sealed class AwsClients : IDisposable
         };
         Telemetry = new AwsTelemetry(meterFactory);
         AwsJsonClient Wire(AwsService service) => new(service, options, http, Telemetry, timeProvider, loggerFactory, environment);
-        wires = [Wire(AwsService.CodeBuild), Wire(AwsService.CodePipeline), Wire(AwsService.DynamoDbStreams), Wire(AwsService.Ssm)];
+        wires = [Wire(AwsService.CodeBuild), Wire(AwsService.CodePipeline), Wire(AwsService.DynamoDbStreams), Wire(AwsService.Ssm), Wire(AwsService.SecretsManager)];
         CodeBuild = new CodeBuildClient(wires[0]);
         CodePipeline = new CodePipelineClient(wires[1]);
         DynamoDbStreams = new DynamoDbStreamsClient(wires[2]);
         Ssm = new SsmClient(wires[3]);
+        SecretsManager = new SecretsManagerClient(wires[4]);
     }
 
     public ICodeBuildClient CodeBuild { get; }
@@ -39,10 +40,12 @@ public sealed class AwsClients : IDisposable
 
     public ISsmClient Ssm { get; }
 
+    public ISecretsManagerClient SecretsManager { get; }
+
     public AwsTelemetry Telemetry { get; }
 
     /// <summary>The clients the composition root shares with its parts.</summary>
-    public AwsServices Services => new(CodeBuild, CodePipeline, Ssm);
+    public AwsServices Services => new(CodeBuild, CodePipeline, Ssm, SecretsManager);
 
     public void Dispose()
     {

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Reconciler.Controller.Aws;
 
-/// <summary>Source-generated JSON for the PascalCase services (DynamoDB Streams, SSM): nulls omitted, reading lenient.</summary>
+/// <summary>Source-generated JSON for the PascalCase services (DynamoDB Streams, SSM, Secrets Manager): nulls omitted, reading lenient.</summary>
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNameCaseInsensitive = true,
@@ -19,4 +19,6 @@ namespace Reconciler.Controller.Aws;
 [JsonSerializable(typeof(GetRecordsResponse))]
 [JsonSerializable(typeof(DescribeParametersRequest))]
 [JsonSerializable(typeof(DescribeParametersResponse))]
+[JsonSerializable(typeof(DescribeSecretRequest))]
+[JsonSerializable(typeof(DescribeSecretResponse))]
 internal sealed partial class AwsPascalWireJsonContext : JsonSerializerContext;

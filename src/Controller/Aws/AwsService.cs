@@ -17,8 +17,10 @@ public sealed record AwsService(string Name, string EndpointId, string EndpointP
 
     public static readonly AwsService Ssm = new("SSM", "SSM", "ssm", "ssm", "AmazonSSM", "1.1");
 
-    /// <summary>The four services this client layer speaks to.</summary>
-    public static IReadOnlyList<AwsService> All { get; } = [CodeBuild, CodePipeline, DynamoDbStreams, Ssm];
+    public static readonly AwsService SecretsManager = new("SecretsManager", "SECRETS_MANAGER", "secretsmanager", "secretsmanager", "secretsmanager", "1.1");
+
+    /// <summary>The services this client layer speaks to.</summary>
+    public static IReadOnlyList<AwsService> All { get; } = [CodeBuild, CodePipeline, DynamoDbStreams, Ssm, SecretsManager];
 
     public string ContentType => $"application/x-amz-json-{JsonVersion}";
 }

@@ -7,7 +7,7 @@ using Reconciler.LocalCloud.State;
 namespace Reconciler.Controller.Aws;
 
 /// <summary>
-/// LocalCloud started in-process on a free loopback port, holding the given Parameter Store parameters, with the
+/// LocalCloud started in-process on a free loopback port, holding the given Parameter Store parameters and Secrets Manager secrets, with the
 /// controller's real AWS clients pointed at it and signing with LocalCloud's public test key: the embedded default
 /// of <c>demo</c>, and what the end-to-end tests and benchmarks run against.
 /// </summary>
@@ -25,11 +25,13 @@ public sealed class EmbeddedCloud : IAsyncDisposable
 
     /// <param name="parameters">Parameter Store names to create (metadata only), e.g. the samples' token parameter.</param>
     /// <param name="clientOptions">Changes to the client options; the endpoint, region and credentials are set here.</param>
+    /// <param name="secrets">Secrets Manager names to create (metadata only, one AWSCURRENT version).</param>
     public static async Task<EmbeddedCloud> StartAsync(
         IReadOnlyList<string> parameters,
         FaultSettings? faults = null,
         Func<AwsClientOptions, AwsClientOptions>? clientOptions = null,
         ILoggerFactory? loggers = null,
+        IReadOnlyList<string>? secrets = null,
         CancellationToken cancellationToken = default)
     {
         var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
@@ -43,6 +45,10 @@ public sealed class EmbeddedCloud : IAsyncDisposable
         foreach (var name in parameters)
         {
             server.State.AddParameter(name);
+        }
+        foreach (var name in secrets ?? [])
+        {
+            server.State.AddSecret(name);
         }
         var options = ClientOptionsFor(server.Endpoint);
         options = clientOptions?.Invoke(options) ?? options;

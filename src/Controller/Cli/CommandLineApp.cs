@@ -42,6 +42,7 @@ public static class CommandLineApp
         yield return RunCommand.Create();
         yield return DemoCommand.Create();
         yield return DiffCommand.Create();
+        yield return SyncCommand.Create();
         yield return ValidateCommand.Create();
     }
 }

@@ -53,7 +53,10 @@ public static class DemoCommand
             : NullLoggerFactory.Instance;
         try
         {
-            await using var cloud = await EmbeddedCloud.StartAsync(documents.Select(d => d.Spec.Pulumi.AccessTokenParameter).ToList(), loggers: loggers, cancellationToken: cancellationToken);
+            var tokens = documents.Select(d => d.Spec.Pulumi.Token()).OfType<AccessTokenSpec>().ToList();
+            await using var cloud = await EmbeddedCloud.StartAsync(
+                tokens.Where(t => !t.IsSecret()).Select(t => t.Parameter!).Distinct().ToList(), loggers: loggers,
+                secrets: tokens.Where(t => t.IsSecret()).Select(t => t.Secret!).Distinct().ToList(), cancellationToken: cancellationToken);
             var path = Path.Combine(folder, "reconciler.db");
             await using var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = path, WatchPollInterval = TimeSpan.FromMilliseconds(50) }, TimeProvider.System, loggers.CreateLogger("store"), cancellationToken);
             await output.WriteLineAsync($"● store     sqlite:{path}");

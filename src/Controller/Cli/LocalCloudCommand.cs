@@ -27,9 +27,15 @@ public static class LocalCloudCommand
             AllowMultipleArgumentsPerToken = false,
         };
 
-        var command = new Command("localcloud", "Run LocalCloud, a local CodeBuild + CodePipeline (+ Parameter Store metadata) endpoint, until Ctrl-C.")
+        var secrets = new Option<string[]>("--secret")
         {
-            port, stateFile, throttleRatio, errorRatio, latency, seed, verifyKeys, region, account, parameters,
+            Description = "Secrets Manager secret name to hold (metadata only, one AWSCURRENT version), e.g. a spec's Pulumi token secret; repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+
+        var command = new Command("localcloud", "Run LocalCloud, a local CodeBuild + CodePipeline (+ Parameter Store and Secrets Manager metadata) endpoint, until Ctrl-C.")
+        {
+            port, stateFile, throttleRatio, errorRatio, latency, seed, verifyKeys, region, account, parameters, secrets,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -63,6 +69,10 @@ public static class LocalCloudCommand
                 {
                     server.State.AddParameter(name);
                 }
+                foreach (var name in parse.GetValue(secrets) ?? [])
+                {
+                    server.State.AddSecret(name);
+                }
                 var url = server.Endpoint.GetLeftPart(UriPartial.Authority);
                 await output.WriteLineAsync($"LocalCloud listening on {url} (account {options.AccountId}, region {options.Region}); Ctrl-C stops it.");
                 await output.WriteLineAsync("Point AWS clients at it with:");
@@ -72,7 +82,7 @@ public static class LocalCloudCommand
                 {
                     await output.WriteLineAsync(line);
                 }
-                await output.WriteLineAsync($"Admin API: {url}{LocalCloudInfo.AdminPrefix}/requests, /faults, /state, /builds, /reset-counters");
+                await output.WriteLineAsync($"Admin API: {url}{LocalCloudInfo.AdminPrefix}/requests, /faults, /state, /builds, /secrets, /reset-counters");
                 await output.FlushAsync(cancellationToken);
                 try
                 {

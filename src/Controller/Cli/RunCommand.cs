@@ -7,6 +7,7 @@ using Reconciler.Controller.Hosting;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
+using Reconciler.Controller.Sync;
 using Reconciler.Controller.Telemetry;
 using Reconciler.Controller.Web;
 
@@ -29,8 +30,8 @@ public static class RunCommand
     {
         var store = new StoreOptions();
         var aws = new AwsOptions();
-        var workers = new Option<int?>("--workers") { Description = $"Specs reconciled at once (default 16). Env: {WorkersVariable}." };
-        var resync = new Option<string?>("--resync-period") { Description = $"How often every spec is checked for drift, e.g. 5m (default). Env: {ResyncVariable}." };
+        var workers = new Option<int?>("--workers") { Description = $"Specs reconciled at once (default {RuntimeDefaults.Workers}). Env: {WorkersVariable}." };
+        var resync = new Option<string?>("--resync-period") { Description = $"How often every spec is checked for drift, e.g. 90s or 1h (default {Settings.FormatDuration(RuntimeDefaults.ResyncPeriod)}). Env: {ResyncVariable}." };
         var engines = EngineRegistry.Default;
         var engine = new Option<string?>("--engine")
         {
@@ -40,9 +41,9 @@ public static class RunCommand
         var engineSettings = engines.Settings
             .Select(s => (Setting: s, Option: new Option<string?>($"--{s.Name}") { Description = $"{s.Description}{(s.Default is null ? "" : $" (default {s.Default})")}. Env: {s.Variable}." }))
             .ToList();
-        var healthPort = new Option<int?>("--health-port") { Description = $"Port of /healthz, /readyz and /metrics (default 8081; 0 picks a free one). Env: {HealthPortVariable}." };
-        var healthBind = new Option<string?>("--health-bind") { Description = $"Address the health port binds (default 127.0.0.1; 0.0.0.0 on ECS). Env: {HealthBindVariable}." };
-        var shards = new Option<int?>("--shards") { Description = $"Shards the specs are split into between replicas by leases in the store (default 16; 0 runs alone, without leases). Env: {ShardsVariable}." };
+        var healthPort = new Option<int?>("--health-port") { Description = $"Port of /healthz, /readyz and /metrics (default {WebServerOptions.DefaultPort}; 0 picks a free one). Env: {HealthPortVariable}." };
+        var healthBind = new Option<string?>("--health-bind") { Description = $"Address the health port binds (default {WebServerOptions.DefaultBindAddress}; 0.0.0.0 on ECS). Env: {HealthBindVariable}." };
+        var shards = new Option<int?>("--shards") { Description = $"Shards the specs are split into between replicas by leases in the store (default {RuntimeDefaults.Shards}; 0 runs alone, without leases). Env: {ShardsVariable}." };
         var selector = new Option<string?>("--selector", "-l") { Description = $"Only reconcile specs whose labels match, e.g. team=web. Env: {SelectorVariable}." };
         var skipTokenCheck = new Option<bool?>("--skip-token-check") { Description = $"Do not check that the Pulumi token parameter exists (for endpoints without SSM). Env: {SkipTokenCheckVariable}." };
         var logLevel = new Option<string?>("--log-level") { Description = $"Trace, Debug, Information (default), Warning or Error. Env: {LogLevelVariable}." };
@@ -58,6 +59,8 @@ public static class RunCommand
         }
         store.AddTo(command);
         aws.AddTo(command);
+        var sync = new SyncSourceOptions("sync-");
+        sync.AddTo(command);
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -78,22 +81,25 @@ public static class RunCommand
                 settings = new RunSettings(
                     new PipelineControllerOptions
                     {
-                        Workers = Settings.Get(parse, workers, WorkersVariable, Settings.ParseInt, 16),
+                        Workers = Settings.Get(parse, workers, WorkersVariable, Settings.ParseInt, RuntimeDefaults.Workers),
                         Engine = engineName,
                         EngineSettings = ownSettings,
                         SkipTokenCheck = Settings.Get(parse, skipTokenCheck, SkipTokenCheckVariable, Settings.ParseBool, false),
                     },
                     new ReconcilerHostOptions
                     {
-                        ResyncPeriod = Settings.Parse(parse, resync, ResyncVariable, Settings.ParseDuration, ReconcilerHostOptions.DefaultResyncPeriod),
+                        ResyncPeriod = Settings.Parse(parse, resync, ResyncVariable, Settings.ParseDuration, RuntimeDefaults.ResyncPeriod),
                         Selector = Settings.Parse<string?>(parse, selector, SelectorVariable, ParseSelector, null),
                         Web = new WebServerOptions(
                             Settings.Get(parse, healthPort, HealthPortVariable, Settings.ParseInt, WebServerOptions.DefaultPort),
                             Settings.Parse(parse, healthBind, HealthBindVariable, ParseAddress, WebServerOptions.DefaultBindAddress),
                             [AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName]),
                     },
-                    Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, 16),
-                    Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information));
+                    Settings.Get(parse, shards, ShardsVariable, Settings.ParseInt, RuntimeDefaults.Shards),
+                    Settings.Parse(parse, logLevel, LogLevelVariable, Settings.ParseName<LogLevel>, LogLevel.Information))
+                {
+                    Sync = sync.RepositoryOf(parse) is null ? null : sync.Resolve(parse),
+                };
                 settings.Validate();
             }
             catch (FormatException e)
@@ -154,11 +160,18 @@ public static class RunCommand
         var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);
         await using var host = new ReconcilerHost(specs, clients.Services, settings.Host, TimeProvider.System, loggers, leases);
         host.Add(new PipelineController(host, settings.Controller));
+        var syncing = settings.Sync is not { } syncSettings ? null : await SyncRunnable.CreateAsync(host, location, syncSettings.Options, syncSettings.CacheDir,
+            syncSettings.Interval ?? TimeSpan.FromMinutes(1), Environment.GetEnvironmentVariable(SyncSourceOptions.WebhookSecretVariable), cancellationToken);
+        if (syncing is not null)
+        {
+            host.Add(syncing);
+        }
         try
         {
             await host.StartAsync(cancellationToken);
             await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
-                $"resync every {settings.Host.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {host.Web!.Address}");
+                $"resync every {settings.Host.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {host.Web!.Address}" +
+                (settings.Sync is { } synced ? $", syncing {synced.Options.Source.Id} @ {synced.Options.Source.Ref}{(syncing!.HasWebhook ? " (webhook on)" : "")}" : ""));
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException)
@@ -195,6 +208,9 @@ public static class RunCommand
 
     private sealed record RunSettings(PipelineControllerOptions Controller, ReconcilerHostOptions Host, int Shards, LogLevel LogLevel)
     {
+        /// <summary>The config repository the run syncs, when one is configured.</summary>
+        public (Reconciler.Controller.Sync.SyncOptions Options, string CacheDir, TimeSpan? Interval)? Sync { get; init; }
+
         /// <exception cref="FormatException">A number is out of range; the message names the option and its variable.</exception>
         public void Validate()
         {

@@ -72,6 +72,13 @@ public static class Settings
             : throw new FormatException($"'{text}' is not a duration such as 30s, 5m, 1h or 00:05:00");
     }
 
+    /// <summary>A duration the way <see cref="ParseDuration"/> reads it back: <c>5m</c>, <c>90s</c>, <c>1h</c>, <c>250ms</c>.</summary>
+    public static string FormatDuration(TimeSpan duration) =>
+        duration.TotalHours >= 1 && duration.TotalHours % 1 == 0 ? $"{duration.TotalHours:0}h"
+        : duration.TotalMinutes >= 1 && duration.TotalMinutes % 1 == 0 ? $"{duration.TotalMinutes:0}m"
+        : duration.TotalSeconds >= 1 && duration.TotalSeconds % 1 == 0 ? $"{duration.TotalSeconds:0}s"
+        : $"{duration.TotalMilliseconds:0}ms";
+
     public static bool ParseBool(string text) => text.ToLowerInvariant() switch
     {
         "1" or "true" or "yes" => true,

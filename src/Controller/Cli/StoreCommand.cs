@@ -11,7 +11,7 @@ public static class StoreCommand
         var command = new Command("store", "Manage the spec store.");
         var init = new Command("init",
             "Create the store if it does not exist: the SQLite file, or the DynamoDB spec table (streams with new and old images, " +
-            "on-demand billing) and its <table>-leases table; waits until they are ACTIVE. Safe to run again. " + ExitCodes.HelpText);
+            "on-demand billing), its <table>-leases table and its <table>-sync table (GitOps sync status); waits until they are ACTIVE. Safe to run again. " + ExitCodes.HelpText);
         var store = new StoreOptions();
         store.AddTo(init);
         init.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>

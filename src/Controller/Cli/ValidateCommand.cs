@@ -32,7 +32,7 @@ public static class ValidateCommand
         output.AcceptOnlyFromAmong("text", "json");
 
         var command = new Command("validate",
-            "Check PulumiPipeline documents against the schema and the rules. Exit code: 0 all valid, 1 any invalid, 2 usage error (including a path that cannot be read).")
+            "Check PulumiPipeline and PulumiPipelineTemplate documents against the schema and the rules (a spec that names a template is checked merged with it, when the template is among the paths). Exit code: 0 all valid, 1 any invalid, 2 usage error (including a path that cannot be read).")
         {
             paths,
             output,
@@ -60,7 +60,7 @@ public static class ValidateCommand
             return UsageCheckedAction.Fail(parse, [ex is FileNotFoundException ? ex.Message : $"cannot read: {ex.Message}"]);
         }
 
-        var results = documents.Select(d => SpecValidator.Validate(d.Source, d.Text)).ToList();
+        var results = DocumentSetValidator.Validate(documents).ToList();
         var output = parse.InvocationConfiguration.Output;
         if (format == "json")
         {

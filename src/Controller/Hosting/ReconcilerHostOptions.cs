@@ -1,3 +1,4 @@
+using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Web;
 
 namespace Reconciler.Controller.Hosting;
@@ -5,10 +6,8 @@ namespace Reconciler.Controller.Hosting;
 /// <summary>What the composition root builds its shared pieces with (controller-runtime's manager options).</summary>
 public sealed record ReconcilerHostOptions
 {
-    public static readonly TimeSpan DefaultResyncPeriod = TimeSpan.FromMinutes(5);
-
     /// <summary>How often the shared cache hands every spec to its handlers again (drift detection); the ListPipelines snapshot is retaken with it.</summary>
-    public TimeSpan ResyncPeriod { get; init; } = DefaultResyncPeriod;
+    public TimeSpan ResyncPeriod { get; init; } = RuntimeDefaults.ResyncPeriod;
 
     /// <summary>Only specs whose labels match are cached, so only they are reconciled (<c>team=web</c>); null: all.</summary>
     public string? Selector { get; init; }

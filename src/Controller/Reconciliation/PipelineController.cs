@@ -49,7 +49,7 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
         Engine = host.Engines.Create(options.Engine, new EngineContext(host.Aws, Reader, time, loggers, options.EngineSettings));
         var tokens = options.SkipTokenCheck || host.Aws.Ssm is null
             ? null
-            : new TokenParameterCheck(host.Aws.Ssm, time, options.TokenParameterTtl, TimeSpan.FromSeconds(30));
+            : new AccessTokenCheck(host.Aws.Ssm, host.Aws.SecretsManager, time, options.TokenParameterTtl, TimeSpan.FromSeconds(30));
         Reconciler = new PipelineReconciler(
             Reader,
             Engine,

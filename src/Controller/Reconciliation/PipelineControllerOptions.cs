@@ -1,4 +1,5 @@
 using Reconciler.Controller.Engines;
+using Reconciler.Controller.Runtime;
 
 namespace Reconciler.Controller.Reconciliation;
 
@@ -6,7 +7,7 @@ namespace Reconciler.Controller.Reconciliation;
 public sealed record PipelineControllerOptions
 {
     /// <summary>Specs reconciled at once; observation batches fill better with more.</summary>
-    public int Workers { get; init; } = 16;
+    public int Workers { get; init; } = RuntimeDefaults.Workers;
 
     /// <summary>The converge engine, by its registered name (<see cref="EngineRegistry"/>).</summary>
     public string Engine { get; init; } = EngineRegistry.DefaultEngine;
@@ -27,11 +28,11 @@ public sealed record PipelineControllerOptions
     public TimeSpan TokenParameterTtl { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How long a reconcile may run before it is cancelled and retried.</summary>
-    public TimeSpan ReconcileTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan ReconcileTimeout { get; init; } = RuntimeDefaults.ReconcileTimeout;
 
     /// <summary>How long in-flight reconciles may finish on stop before they are cancelled.</summary>
-    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ShutdownTimeout { get; init; } = RuntimeDefaults.ShutdownTimeout;
 
     /// <summary>The first retry delay of a failing spec (doubles up to five minutes).</summary>
-    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryBaseDelay { get; init; } = RuntimeDefaults.RetryBaseDelay;
 }

@@ -11,6 +11,7 @@ public sealed record PipelineOutcome(string Phase, string Reason, bool Ready, bo
     //                                                                 phase                      reason                               Ready  Reconciling  Stalled observes generation
     public static readonly PipelineOutcome InvalidSpec =           new(StatusPhases.Stalled,      StatusReasons.InvalidSpec,           false, false,       true,   true);
     public static readonly PipelineOutcome MissingTokenParameter = new(StatusPhases.Stalled,      StatusReasons.MissingTokenParameter, false, false,       true,   true);
+    public static readonly PipelineOutcome MissingTokenSecret =    new(StatusPhases.Stalled,      StatusReasons.MissingTokenSecret,    false, false,       true,   true);
     public static readonly PipelineOutcome ResourceConflict =      new(StatusPhases.Stalled,      StatusReasons.ResourceConflict,      false, false,       true,   true);
     public static readonly PipelineOutcome Converged =             new(StatusPhases.Ready,        StatusReasons.Converged,             true,  false,       false,  true);
     public static readonly PipelineOutcome DriftDetected =         new(StatusPhases.Drifted,      StatusReasons.DriftDetected,         false, false,       false,  false);

@@ -12,13 +12,13 @@ using Reconciler.Model.Validation;
 namespace Reconciler.Controller.Reconciliation;
 
 /// <summary>
-/// The pipeline controller's reconciler: validate, render, check the token parameter, observe, diff, converge,
+/// The pipeline controller's reconciler: validate, render, check the access token, observe, diff, converge,
 /// then write status (only when it changed). Drift is a non-empty plan for a generation already converged.
 /// </summary>
 public sealed class PipelineReconciler(
     ILiveStateReader reader,
     IConvergeEngine engine,
-    TokenParameterCheck? tokens,
+    AccessTokenCheck? tokens,
     PipelineStatusWriter statusWriter,
     TimeProvider time,
     PipelineReconcilerOptions options,
@@ -43,11 +43,14 @@ public sealed class PipelineReconciler(
         }
         var desired = rendered!;
 
-        var parameter = document.Spec.Pulumi.AccessTokenParameter;
-        if (tokens is not null && !await tokens.ExistsAsync(parameter, cancellationToken))
+        if (tokens is not null && document.Spec.Pulumi.Token() is { } token && !await tokens.ExistsAsync(token, cancellationToken))
         {
-            var message = $"Parameter Store has no parameter {parameter}; create it (SecureString) with the Pulumi access token";
-            await WriteAsync(document, Status(document).Build(PipelineOutcome.MissingTokenParameter, message), cancellationToken);
+            var (missing, message) = token.IsSecret()
+                ? (PipelineOutcome.MissingTokenSecret,
+                    $"Secrets Manager has no readable secret {token.Secret} (missing, scheduled for deletion, or without the version {token.VersionId ?? token.VersionStage ?? "AWSCURRENT"}); create it with the Pulumi access token")
+                : (PipelineOutcome.MissingTokenParameter,
+                    $"Parameter Store has no parameter {token.Parameter}; create it (SecureString) with the Pulumi access token");
+            await WriteAsync(document, Status(document).Build(missing, message), cancellationToken);
             return ReconcileResult.Requeue(options.MissingTokenRetry);
         }
 

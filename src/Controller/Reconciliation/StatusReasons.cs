@@ -8,6 +8,7 @@ public static class StatusReasons
     public const string InvalidSpec = "InvalidSpec";
     public const string ResourceConflict = "ResourceConflict";
     public const string MissingTokenParameter = "MissingTokenParameter";
+    public const string MissingTokenSecret = "MissingTokenSecret";
     public const string AwsError = "AwsError";
     public const string DriftDetected = "DriftDetected";
     public const string DriftCorrected = "DriftCorrected";

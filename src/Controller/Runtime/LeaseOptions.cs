@@ -7,7 +7,7 @@ namespace Reconciler.Controller.Runtime;
 /// <param name="RetryInterval">How soon to try again after a failure, or while shards are still wanted (default 2 s).</param>
 /// <param name="OperationTimeout">How long one store call may take before it counts as failed (default 2 s).</param>
 public sealed record LeaseOptions(
-    int Shards = 16,
+    int Shards = RuntimeDefaults.Shards,
     TimeSpan? LeaseDuration = null,
     TimeSpan? RenewInterval = null,
     TimeSpan? RetryInterval = null,

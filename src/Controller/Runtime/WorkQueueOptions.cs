@@ -13,7 +13,7 @@ public sealed record WorkQueueOptions(
     double JitterFraction = 0.1,
     Random? Random = null)
 {
-    public TimeSpan EffectiveBaseDelay => BaseDelay ?? TimeSpan.FromSeconds(1);
+    public TimeSpan EffectiveBaseDelay => BaseDelay ?? RuntimeDefaults.RetryBaseDelay;
 
-    public TimeSpan EffectiveMaxDelay => MaxDelay ?? TimeSpan.FromMinutes(5);
+    public TimeSpan EffectiveMaxDelay => MaxDelay ?? RuntimeDefaults.RetryMaxDelay;
 }

@@ -5,7 +5,7 @@ namespace Reconciler.Controller.Store;
 
 /// <summary>
 /// Creates the spec table (partition key <c>name</c>, streams with new and old images, on-demand billing) and the
-/// lease table (partition key <c>shard</c>), idempotently, and waits until both are ACTIVE.
+/// lease table (partition key <c>shard</c>) and the sync status table (partition key <c>source</c>), idempotently, and waits until all are ACTIVE.
 /// </summary>
 public static class DynamoDbTables
 {
@@ -16,7 +16,8 @@ public static class DynamoDbTables
     {
         var spec = await EnsureTableAsync(client, options.TableName, DynamoDbItemCodec.KeyAttribute, withStream: true, clock, cancellationToken);
         var leases = await EnsureTableAsync(client, options.LeaseTableName, "shard", withStream: false, clock, cancellationToken);
-        return [spec, leases];
+        var sync = await EnsureTableAsync(client, Sync.SyncStatusStores.DynamoDbTableFor(options.TableName), Sync.DynamoDbSyncStatusStore.Key, withStream: false, clock, cancellationToken);
+        return [spec, leases, sync];
     }
 
     private static async Task<TableReport> EnsureTableAsync(IAmazonDynamoDB client, string table, string key, bool withStream, TimeProvider clock, CancellationToken cancellationToken)

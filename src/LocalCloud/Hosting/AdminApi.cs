@@ -8,7 +8,7 @@ using Reconciler.LocalCloud.State;
 
 namespace Reconciler.LocalCloud.Hosting;
 
-/// <summary>LocalCloud's own endpoints under <c>/_localcloud/</c>: request counts, faults, state, seeded builds.</summary>
+/// <summary>LocalCloud's own endpoints under <c>/_localcloud/</c>: request counts, faults, state, seeded builds and secrets.</summary>
 internal sealed class AdminApi(CloudState state, RequestCounters counters, FaultInjector faults)
 {
     public static bool Handles(HttpRequest request) => request.Path.StartsWithSegments(LocalCloudInfo.AdminPrefix, StringComparison.Ordinal);
@@ -45,6 +45,9 @@ internal sealed class AdminApi(CloudState state, RequestCounters counters, Fault
                 case ("POST", "/builds"):
                     await SeedBuildsAsync(request, response, cancellationToken);
                     break;
+                case ("POST", "/secrets"):
+                    await SeedSecretsAsync(request, response, cancellationToken);
+                    break;
                 default:
                     await WriteProblemAsync(response, StatusCodes.Status404NotFound, $"no admin endpoint {request.Method} {request.Path}", cancellationToken);
                     break;
@@ -74,6 +77,27 @@ internal sealed class AdminApi(CloudState state, RequestCounters counters, Fault
             seeded.Add(state.AddBuild(build));
         }
         await WriteNodeAsync(response, StatusCodes.Status200OK, new JsonObject { ["builds"] = seeded }, cancellationToken);
+    }
+
+    /// <summary><c>{"secrets": ["name", ...]}</c>: each secret is created (metadata only, one AWSCURRENT version) unless it exists; answers their ARNs.</summary>
+    private async Task SeedSecretsAsync(HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var body = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken);
+        if (body?["secrets"] is not JsonArray names)
+        {
+            throw new ArgumentException("$.secrets: expected a list of secret names");
+        }
+        var arns = new JsonArray();
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] is not JsonValue value || !value.TryGetValue<string>(out var name) || name.Length == 0)
+            {
+                throw new ArgumentException($"$.secrets[{i}]: expected a secret name");
+            }
+            state.AddSecret(name);
+            arns.Add(state.FindSecret(name)!.Arn);
+        }
+        await WriteNodeAsync(response, StatusCodes.Status200OK, new JsonObject { ["arns"] = arns }, cancellationToken);
     }
 
     private static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>

@@ -13,11 +13,14 @@ internal sealed class CloudData
 
     public SortedDictionary<string, StoredParameter> Parameters { get; } = new(StringComparer.Ordinal);
 
+    public SortedDictionary<string, StoredSecret> Secrets { get; } = new(StringComparer.Ordinal);
+
     public void Clear()
     {
         Projects.Clear();
         Builds.Clear();
         Pipelines.Clear();
         Parameters.Clear();
+        Secrets.Clear();
     }
 }

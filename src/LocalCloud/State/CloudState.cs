@@ -98,13 +98,41 @@ public sealed class CloudState(ResourceArns arns, TimeProvider time)
         return true;
     });
 
+    /// <summary>Adds a secret's metadata (one version, staged AWSCURRENT) unless one of that name exists; answers whether it added one.</summary>
+    public bool AddSecret(string name) => Write(d =>
+    {
+        if (d.Secrets.ContainsKey(name))
+        {
+            return false;
+        }
+        var now = Now();
+        d.Secrets[name] = new StoredSecret(name, arns.Secret(name), now, now,
+            new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { [Guid.NewGuid().ToString()] = ["AWSCURRENT"] });
+        return true;
+    });
+
+    /// <summary>Schedules a secret for deletion, as DeleteSecret with a recovery window would: it is still described, with its DeletedDate.</summary>
+    /// <exception cref="KeyNotFoundException">No such secret.</exception>
+    public void ScheduleSecretDeletion(string name) => Write(d =>
+    {
+        var secret = d.Secrets.TryGetValue(name, out var s) ? s : throw new KeyNotFoundException($"no secret {name}");
+        d.Secrets[name] = secret with { DeletedDate = Now() };
+        return 0;
+    });
+
+    /// <summary>A secret by name, full ARN or partial ARN (without the six-character suffix), as Secrets Manager resolves a SecretId.</summary>
+    public StoredSecret? FindSecret(string secretId) => Read(d =>
+        d.Secrets.TryGetValue(secretId, out var byName) ? byName
+            : d.Secrets.Values.FirstOrDefault(s => s.Arn == secretId || arns.SecretPrefix(s.Name) == secretId));
+
     /// <summary>A consistent copy of everything.</summary>
     public CloudSnapshot Snapshot() => Read(d => new CloudSnapshot(
         CloudSnapshot.CurrentFormatVersion,
         d.Projects.Values.ToList(),
         d.Builds.Values.OrderBy(b => (string?)b["id"], StringComparer.Ordinal).Select(b => (JsonObject)b.DeepClone()).ToList(),
         d.Pipelines.Values.Select(p => p with { Declaration = (JsonObject)p.Declaration.DeepClone() }).ToList(),
-        d.Parameters.Values.ToList()));
+        d.Parameters.Values.ToList(),
+        d.Secrets.Values.ToList()));
 
     /// <summary>Replaces everything with a snapshot's contents.</summary>
     public void Restore(CloudSnapshot snapshot) => Write(d =>
@@ -125,6 +153,10 @@ public sealed class CloudState(ResourceArns arns, TimeProvider time)
         foreach (var parameter in snapshot.Parameters)
         {
             d.Parameters[parameter.Name] = parameter;
+        }
+        foreach (var secret in snapshot.Secrets ?? [])
+        {
+            d.Secrets[secret.Name] = secret;
         }
         return 0;
     });

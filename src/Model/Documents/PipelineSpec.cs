@@ -5,6 +5,9 @@ namespace Reconciler.Model.Documents;
 /// <summary>What the owners of a pipeline declare: source, Pulumi settings, build settings and stages.</summary>
 public sealed record PipelineSpec
 {
+    /// <summary>The PulumiPipelineTemplate this spec states differences from; absent from an effective spec.</summary>
+    public string? Template { get; init; }
+
     public SourceSpec Source { get; init => field = value ?? new(); } = new();
     public PulumiSettings Pulumi { get; init => field = value ?? new(); } = new();
     public BuildSettings Build { get; init => field = value ?? new(); } = new();
@@ -28,8 +31,14 @@ public sealed record PulumiSettings
 {
     public string? WorkDir { get; init; }
     public string CliVersion { get; init => field = value ?? ""; } = "";
+    /// <summary>The short form of <c>accessToken: { parameter: ... }</c>; kept for existing documents.</summary>
     public string AccessTokenParameter { get; init => field = value ?? ""; } = "";
+    public AccessTokenSpec? AccessToken { get; init; }
     public string? EscEnvironment { get; init; }
+
+    /// <summary>The token reference in effect: <see cref="AccessToken"/>, else the short form, else none.</summary>
+    public AccessTokenSpec? Token() => AccessToken
+        ?? (string.IsNullOrEmpty(AccessTokenParameter) ? null : new AccessTokenSpec { Parameter = AccessTokenParameter });
 }
 
 /// <summary>The CodeBuild environment every stage's project runs in.</summary>
@@ -59,6 +68,22 @@ public sealed record StageSpec
     public string Operation { get; init => field = value ?? StageOperations.Preview; } = StageOperations.Preview;
     public TriggerSpec On { get; init => field = value ?? new(); } = new();
     public bool Approval { get; init; }
+
+    /// <summary>On a pull-request stage: deploy an ephemeral stack per pull request instead of previewing <see cref="Stack"/>.</summary>
+    public ReviewStackSpec? ReviewStack { get; init; }
+
+    /// <summary>In a spec that names a template: drop the inherited stage of this name. Absent from an effective spec.</summary>
+    public bool? Remove { get; init; }
+}
+
+/// <summary>
+/// An ephemeral stack per pull request: <c>&lt;org&gt;/&lt;project&gt;/&lt;prefix&gt;&lt;number&gt;</c>, created with the
+/// configuration of the stage's stack (the base), updated on every push to the pull request, destroyed and removed
+/// when it is merged or closed.
+/// </summary>
+public sealed record ReviewStackSpec
+{
+    public string Prefix { get; init => field = value ?? "pr-"; } = "pr-";
 }
 
 /// <summary>The git event that runs a stage; exactly one member is set.</summary>

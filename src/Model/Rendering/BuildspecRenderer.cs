@@ -38,14 +38,54 @@ public static partial class BuildspecRenderer
             preBuild.Add($"cd {Shell(workDir)}");
         }
         preBuild.Add("pulumi install");
+        if (stage.ReviewStack is { } review)
+        {
+            Phase(yaml, "pre_build", [.. preBuild, .. ReviewStackSetup(stage, review)]);
+            Phase(yaml, "build", ReviewStackCommands(spec, stage));
+            return yaml.ToString();
+        }
         preBuild.Add($"pulumi stack select {Shell(stage.Stack)} --non-interactive");
         if (!string.IsNullOrEmpty(spec.Pulumi.EscEnvironment))
         {
-            preBuild.Add($"pulumi config env add {Shell(spec.Pulumi.EscEnvironment)} --yes --non-interactive");
+            preBuild.Add(EscCommand(spec.Pulumi.EscEnvironment));
         }
         Phase(yaml, "pre_build", preBuild);
         Phase(yaml, "build", [Operation(stage)]);
         return yaml.ToString();
+    }
+
+    /// <summary>The review stack of a stage, up to the pull-request number: <c>&lt;org&gt;/&lt;project&gt;/&lt;prefix&gt;</c>.</summary>
+    public static string ReviewStackPrefix(StageSpec stage, ReviewStackSpec review) =>
+        stage.Stack[..(stage.Stack.LastIndexOf('/') + 1)] + review.Prefix;
+
+    private static string EscCommand(string environment) => $"pulumi config env add {Shell(environment)} --yes --non-interactive";
+
+    // CodeBuild sets CODEBUILD_WEBHOOK_TRIGGER to pr/<number> for pull-request events; anything else (a manual
+    // start, a push) must not touch a review stack, so the build stops before Pulumi runs.
+    private static IEnumerable<string> ReviewStackSetup(StageSpec stage, ReviewStackSpec review) =>
+    [
+        "PR_NUMBER=\"${CODEBUILD_WEBHOOK_TRIGGER#pr/}\"",
+        "[[ \"$CODEBUILD_WEBHOOK_TRIGGER\" == pr/* && \"$PR_NUMBER\" =~ ^[0-9]+$ ]] || { echo \"not a pull-request build (CODEBUILD_WEBHOOK_TRIGGER=$CODEBUILD_WEBHOOK_TRIGGER)\" >&2; exit 1; }",
+        $"REVIEW_STACK={Shell(ReviewStackPrefix(stage, review))}\"$PR_NUMBER\"",
+        $"if [[ \"$CODEBUILD_WEBHOOK_EVENT\" == {SourceProviders.Merged} || \"$CODEBUILD_WEBHOOK_EVENT\" == {SourceProviders.Closed} ]]; then REVIEW_ACTION=destroy; else REVIEW_ACTION=up; fi",
+    ];
+
+    // Open or updated: select the review stack, creating it with the base stack's configuration the first time,
+    // then deploy. Merged or closed: destroy it and remove it; a stack never created (closed before its first
+    // build) is nothing to do.
+    private static List<string> ReviewStackCommands(PipelineSpec spec, StageSpec stage)
+    {
+        var commands = new List<string>
+        {
+            $"if [[ \"$REVIEW_ACTION\" == up ]]; then pulumi stack select \"$REVIEW_STACK\" --non-interactive || pulumi stack init \"$REVIEW_STACK\" --copy-config-from {Shell(stage.Stack)} --non-interactive; fi",
+        };
+        if (!string.IsNullOrEmpty(spec.Pulumi.EscEnvironment))
+        {
+            commands.Add($"if [[ \"$REVIEW_ACTION\" == up ]]; then {EscCommand(spec.Pulumi.EscEnvironment)}; fi");
+        }
+        commands.Add("if [[ \"$REVIEW_ACTION\" == up ]]; then pulumi up --yes --non-interactive; fi");
+        commands.Add("if [[ \"$REVIEW_ACTION\" == destroy ]] && pulumi stack select \"$REVIEW_STACK\" --non-interactive; then pulumi destroy --yes --non-interactive && pulumi stack rm \"$REVIEW_STACK\" --yes --non-interactive; fi");
+        return commands;
     }
 
     /// <summary>The Pulumi command a stage runs.</summary>

@@ -53,24 +53,27 @@ public static class CodeBuildProjectRenderer
 
     private static string Description(string specName, StageSpec stage)
     {
-        var text = $"pulumi {stage.Operation} of {stage.Stack}: stage {stage.Name} of {specName} (managed by reconciler)";
+        var text = stage.ReviewStack is { } review
+            ? $"pulumi up of review stacks {BuildspecRenderer.ReviewStackPrefix(stage, review)}<pr> (config from {stage.Stack}), destroyed on merge or close: stage {stage.Name} of {specName} (managed by reconciler)"
+            : $"pulumi {stage.Operation} of {stage.Stack}: stage {stage.Name} of {specName} (managed by reconciler)";
         return text.Length <= DescriptionMaxLength ? text : text[..(DescriptionMaxLength - 3)] + "...";
     }
 
     // The spec's variables in their order, each with an explicit type (CodeBuild reports PLAINTEXT
     // for untyped ones, so an implicit type would read back as a difference), then the access
-    // token as a Parameter Store reference: the value is the parameter's name, never the token.
+    // token as a Parameter Store or Secrets Manager reference: the value names where the token is, never the token.
     private static List<BuildEnvironmentVariable> EnvironmentVariables(PipelineSpec spec)
     {
         var variables = (spec.Build.Environment ?? [])
             .Where(v => v.Name != BuildspecRenderer.AccessTokenVariable)
             .Select(v => new BuildEnvironmentVariable { Name = v.Name, Value = v.Value, Type = v.Type ?? "PLAINTEXT" })
             .ToList();
+        var token = spec.Pulumi.Token() ?? new AccessTokenSpec { Parameter = "" };
         variables.Add(new BuildEnvironmentVariable
         {
             Name = BuildspecRenderer.AccessTokenVariable,
-            Value = spec.Pulumi.AccessTokenParameter,
-            Type = "PARAMETER_STORE",
+            Value = token.CodeBuildValue(),
+            Type = token.CodeBuildType(),
         });
         return variables;
     }

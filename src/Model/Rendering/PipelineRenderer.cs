@@ -23,7 +23,7 @@ public static class PipelineRenderer
         {
             var inPipeline = CodePipelineRenderer.RunsInPipeline(spec, stage);
             var project = CodeBuildProjectRenderer.Render(document, stage, inPipeline, tags);
-            var webhook = inPipeline ? null : WebhookRenderer.Render(project.Name, stage.On);
+            var webhook = inPipeline ? null : WebhookRenderer.Render(project.Name, stage, spec.Source.Type);
             return new DesiredProject { Stage = stage.Name, Project = project, Webhook = webhook };
         }).ToList();
 

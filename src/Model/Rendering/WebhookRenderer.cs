@@ -7,27 +7,30 @@ namespace Reconciler.Model.Rendering;
 /// <summary>Turns a stage's trigger into the CodeBuild webhook (CreateWebhook body) that starts its project.</summary>
 public static class WebhookRenderer
 {
-    /// <summary>The pull-request events that run a preview: opened, new commits, reopened.</summary>
-    public static readonly IReadOnlyList<string> PullRequestEvents =
-        ["PULL_REQUEST_CREATED", "PULL_REQUEST_UPDATED", "PULL_REQUEST_REOPENED"];
-
-    /// <summary>The webhook of a standalone project; one filter group that matches the trigger exactly.</summary>
-    public static WebhookRequest Render(string projectName, TriggerSpec trigger) => new()
+    /// <summary>
+    /// The webhook of a standalone project: one filter group that matches the trigger exactly; a review-stack stage
+    /// has a second group for the pull request's end (merged or closed), which destroys its stack.
+    /// </summary>
+    public static WebhookRequest Render(string projectName, StageSpec stage, string sourceType) => new()
     {
         ProjectName = projectName,
-        FilterGroups = [FilterGroup(trigger)],
+        FilterGroups = stage.ReviewStack is not null && stage.On.PullRequest is { } pullRequest
+            ? [FilterGroup(stage.On, sourceType), PullRequestGroup(SourceProviders.EndEvents(sourceType), pullRequest)]
+            : [FilterGroup(stage.On, sourceType)],
         BuildType = "BUILD",
     };
 
-    private static IReadOnlyList<WebhookFilter> FilterGroup(TriggerSpec trigger)
+    private static IReadOnlyList<WebhookFilter> PullRequestGroup(IReadOnlyList<string> events, PullRequestTrigger pullRequest) =>
+    [
+        new WebhookFilter { Type = "EVENT", Pattern = string.Join(',', events) },
+        new WebhookFilter { Type = "BASE_REF", Pattern = RefPattern("refs/heads/", pullRequest.BaseBranch) },
+    ];
+
+    private static IReadOnlyList<WebhookFilter> FilterGroup(TriggerSpec trigger, string sourceType)
     {
         if (trigger.PullRequest is { } pullRequest)
         {
-            return
-            [
-                new WebhookFilter { Type = "EVENT", Pattern = string.Join(',', PullRequestEvents) },
-                new WebhookFilter { Type = "BASE_REF", Pattern = RefPattern("refs/heads/", pullRequest.BaseBranch) },
-            ];
+            return PullRequestGroup(SourceProviders.OpenEvents(sourceType), pullRequest);
         }
         if (trigger.Push is { } push)
         {

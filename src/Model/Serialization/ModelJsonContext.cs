@@ -15,6 +15,7 @@ namespace Reconciler.Model.Serialization;
 [JsonSerializable(typeof(PipelineStatus))]
 [JsonSerializable(typeof(ObjectMeta))]
 [JsonSerializable(typeof(PipelineSpec))]
+[JsonSerializable(typeof(PulumiPipelineTemplate))]
 [JsonSerializable(typeof(DesiredState))]
 [JsonSerializable(typeof(CodeBuildProject))]
 [JsonSerializable(typeof(WebhookRequest))]

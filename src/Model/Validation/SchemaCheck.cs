@@ -81,7 +81,16 @@ internal static class SchemaCheck
 
     private static void AddMissing(string path, IReadOnlyList<string> segments, JsonElement? schema, JsonElement? element, List<SchemaFinding> findings)
     {
-        if (schema is not { } s || !s.TryGetProperty("required", out var required) || element is not { ValueKind: JsonValueKind.Object } obj)
+        if (schema is not { } s || element is not { ValueKind: JsonValueKind.Object } obj)
+        {
+            return;
+        }
+        // A spec lists what it requires under "else" of an "if" on its template field: a templated spec requires nothing.
+        if (!s.TryGetProperty("required", out var required)
+            && !(s.TryGetProperty("else", out var otherwise) && s.TryGetProperty("if", out var condition)
+                && condition.TryGetProperty("required", out var conditions)
+                && !conditions.EnumerateArray().All(c => obj.TryGetProperty(c.GetString() ?? "", out _))
+                && otherwise.TryGetProperty("required", out required)))
         {
             return;
         }

@@ -23,6 +23,7 @@ public sealed class DynamoDbStoreCliTests(DynaliteServer dynalite) : StoreCliTes
         Assert.True(init.ExitCode == 0, init.ToString());
         Assert.Contains($"table {_table} created", init.Output, StringComparison.Ordinal);
         Assert.Contains($"table {_table}-leases created", init.Output, StringComparison.Ordinal);
+        Assert.Contains($"table {_table}-sync created", init.Output, StringComparison.Ordinal);
     }
 
     public override async Task DisposeAsync()

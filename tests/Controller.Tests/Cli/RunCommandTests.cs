@@ -105,6 +105,8 @@ public sealed class RunCommandTests : IDisposable
         { "--log-level 42", "", "error: --log-level '42' is not valid: '42' is not one of Trace, Debug, Information, Warning, Error, Critical, None" },
         { "--aws-rate-limit -1", "", "error: --aws-rate-limit '-1' is not valid: '-1' is not a number of requests per second (0 or more)" },
         { "", "RECONCILER_AWS_RATE_LIMIT=fast", "error: RECONCILER_AWS_RATE_LIMIT='fast' is not valid: 'fast' is not a number of requests per second (0 or more)" },
+        { "--sync-repo ./config --sync-max-prune 150", "", "error: --sync-max-prune (RECONCILER_SYNC_MAX_PRUNE) must be a percentage from 0 to 100, not 150" },
+        { "--sync-repo ./config", "RECONCILER_SYNC_INTERVAL=soon", "error: RECONCILER_SYNC_INTERVAL='soon' is not valid: 'soon' is not a duration such as 30s" },
     };
 
     [Theory]

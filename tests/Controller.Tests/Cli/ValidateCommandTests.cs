@@ -42,6 +42,18 @@ public class ValidateCommandTests
     }
 
     [Fact]
+    public async Task A_spec_that_names_a_template_is_valid_with_its_template_in_the_set_and_invalid_alone()
+    {
+        var together = await Run("validate", RepositoryPaths.Combine("samples", "templates"));
+        var alone = await Run("validate", RepositoryPaths.Combine("samples", "templates", "orders.json"));
+
+        Assert.Equal(0, together.Exit);
+        Assert.Equal("2 documents checked: all valid\n", together.Output);
+        Assert.Equal(1, alone.Exit);
+        Assert.Contains("orders.json: $.spec.template: no PulumiPipelineTemplate named \"standard-service\" is known", alone.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_directory_is_walked_recursively_in_sorted_order_and_hidden_folders_are_skipped()
     {
         var dir = Directory.CreateTempSubdirectory("validate-walk-").FullName;

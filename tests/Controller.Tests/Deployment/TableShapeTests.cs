@@ -23,14 +23,14 @@ public sealed class TableShapeTests(DynaliteServer dynalite)
 
         var template = DeploymentTemplate.With(("TableName", byTemplate));
         using var client = dynalite.CreateClient();
-        foreach (var resource in new[] { "SpecTable", "LeaseTable" })
+        foreach (var resource in new[] { "SpecTable", "LeaseTable", "SyncTable" })
         {
             await client.CreateTableAsync(CreateTableRequest(template.Resource(resource)["Properties"]!.AsObject()));
         }
         var expectedLeases = new DynamoDbStoreOptions { TableName = byTemplate }.LeaseTableName;
         Assert.Equal(expectedLeases, (string?)template.Resource("LeaseTable")["Properties"]!["TableName"]);
 
-        foreach (var (initTable, templateTable) in new[] { (byInit, byTemplate), ($"{byInit}-leases", expectedLeases) })
+        foreach (var (initTable, templateTable) in new[] { (byInit, byTemplate), ($"{byInit}-leases", expectedLeases), ($"{byInit}-sync", $"{byTemplate}-sync") })
         {
             var fromInit = Shape((await client.DescribeTableAsync(initTable)).Table);
             var fromTemplate = Shape((await client.DescribeTableAsync(templateTable)).Table);

@@ -163,7 +163,7 @@ public sealed class TaskDefinitionTests
     [Fact]
     public void The_tables_outlive_the_stack_and_the_outputs_name_them_and_the_service()
     {
-        foreach (var table in new[] { "SpecTable", "LeaseTable" })
+        foreach (var table in new[] { "SpecTable", "LeaseTable", "SyncTable" })
         {
             Assert.Equal("Retain", (string?)Template.Resource(table)["DeletionPolicy"]);
             Assert.Equal("Retain", (string?)Template.Resource(table)["UpdateReplacePolicy"]);
@@ -171,6 +171,7 @@ public sealed class TaskDefinitionTests
         var outputs = Template.Evaluated["Outputs"]!.AsObject();
         Assert.Equal("reconciler-specs", (string?)outputs["SpecTableName"]!["Value"]);
         Assert.Equal("reconciler-specs-leases", (string?)outputs["LeaseTableName"]!["Value"]);
+        Assert.Equal("reconciler-specs-sync", (string?)outputs["SyncTableName"]!["Value"]);
         Assert.Equal("Service", (string?)outputs["ServiceName"]!["Value"]);
         Assert.IsType<JsonObject>(Template.Resource("Service"));
     }

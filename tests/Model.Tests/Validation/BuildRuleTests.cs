@@ -152,7 +152,7 @@ public class BuildRuleTests
     [InlineData("PARAMETER_STORE")]
     public void PULUMI_ACCESS_TOKEN_in_the_environment_is_rejected(string type) =>
         SingleError(Mutate(doc => Environment(doc).Add(Variable("PULUMI_ACCESS_TOKEN", "/pulumi/token", type))), "$.spec.build.environment[1].name",
-            "PULUMI_ACCESS_TOKEN is set by the controller from spec.pulumi.accessTokenParameter", "remove it");
+            "PULUMI_ACCESS_TOKEN is set by the controller from spec.pulumi.accessToken", "remove it");
 
     [Fact]
     public void Names_reserved_by_CodeBuild_are_rejected() =>

@@ -30,6 +30,10 @@ internal static class DocumentRules
             context.Add("$.spec", "required: the pipeline's spec (source, pulumi, build, stages)");
             return;
         }
+        if (spec.Template is { } template)
+        {
+            context.Add("$.spec.template", $"the spec names template {Quoted.Text(template)}; its effective spec (TemplateMerge.Effective) is what is checked and rendered");
+        }
         var pipelineEnabled = spec.Pipeline?.Enabled == true;
         var stageNames = spec.Stages?.Select(s => s?.Name ?? "").ToList() ?? [];
         NameRules.CheckDerivedNames(context, name, stageNames, pipelineEnabled);
@@ -37,6 +41,7 @@ internal static class DocumentRules
         PulumiRules.Check(context, spec.Pulumi);
         BuildRules.Check(context, spec.Build, document.Metadata?.Annotations);
         StageRules.Check(context, spec.Stages, pipelineEnabled);
+        ReviewStackRules.Check(context, spec);
         PipelineRules.Check(context, spec);
         PolicyRules.Check(context, spec);
         TagRules.Check(context, spec.Tags);

@@ -73,7 +73,7 @@ internal static partial class EnvironmentRules
             else if (name == PulumiAccessToken)
             {
                 context.Add(namePath,
-                    "PULUMI_ACCESS_TOKEN is set by the controller from spec.pulumi.accessTokenParameter (as PARAMETER_STORE); remove it from the environment");
+                    "PULUMI_ACCESS_TOKEN is set by the controller from spec.pulumi.accessToken (a PARAMETER_STORE or SECRETS_MANAGER reference); remove it from the environment");
             }
             else if (name.StartsWith("CODEBUILD_", StringComparison.OrdinalIgnoreCase))
             {

@@ -23,7 +23,7 @@ internal static partial class PulumiRules
     {
         if (pulumi is null)
         {
-            context.Add(PulumiPath, "required: the Pulumi settings (cliVersion, accessTokenParameter, ...)");
+            context.Add(PulumiPath, "required: the Pulumi settings (cliVersion, accessToken, ...)");
             return;
         }
         var versionPath = JsonPath.Field(PulumiPath, "cliVersion");
@@ -35,8 +35,7 @@ internal static partial class PulumiRules
         {
             context.Add(versionPath, $"{Quoted.Text(pulumi.CliVersion)} is not a semantic version; pin an exact Pulumi CLI release such as \"3.140.0\"");
         }
-        ParameterStoreRules.Check(context, JsonPath.Field(PulumiPath, "accessTokenParameter"), pulumi.AccessTokenParameter,
-            "the Parameter Store name of the Pulumi access token");
+        AccessTokenRules.Check(context, pulumi);
         if (pulumi.WorkDir is { } workDir
             && (!RelativeDirectory().IsMatch(workDir) || workDir.Split('/').Any(part => part == "..")))
         {

@@ -42,6 +42,11 @@ internal static partial class StageRules
             }
             CheckTrigger(context, JsonPath.Field(path, "on"), stage.On);
             CheckApproval(context, JsonPath.Field(path, "approval"), stage, pipelineEnabled);
+            if (stage.Remove == true)
+            {
+                context.Add(JsonPath.Field(path, "remove"),
+                    $"there is no inherited stage {Quoted.Text(stage.Name)} to remove: remove drops a stage of the spec's template; check the name or leave the stage out");
+            }
         }
     }
 
