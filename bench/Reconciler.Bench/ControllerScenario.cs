@@ -114,7 +114,7 @@ internal static class ControllerScenario
                     {
                         alone = await MeasureRunAsync(store, cloud, Path.Combine(work.FullName, "bench.db"), steady, workers, resyncs, environment, cancellationToken);
                     }
-                    catch (InvalidOperationException ex)
+                    catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException)
                     {
                         Console.WriteLine($"## `reconciler run` alone ({Describe(environment)}) failed: {ex.Message}");
                         continue;
