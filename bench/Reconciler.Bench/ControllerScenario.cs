@@ -288,7 +288,8 @@ internal static class ControllerScenario
     private static async Task WaitReadyAsync(ISpecStore store, int count, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(10));
+        // 10 minutes, or 20 ms a spec (at 10 specs/s a run is broken, not slow): 100,000 specs took 10 minutes and more under load.
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(600_000, count * 20.0)));
         while (true)
         {
             var ready = 0;
