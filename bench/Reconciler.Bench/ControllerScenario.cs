@@ -25,6 +25,7 @@ internal static class ControllerScenario
         var cold = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000;
         var steady = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
         var workers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 256;
+        var resyncs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2;
         var website = Sample("website.json");
         var payments = Sample("payments-pipeline.json");
         // One spec in a hundred has a CodePipeline pipeline; every spec has 3 stages.
@@ -62,33 +63,41 @@ internal static class ControllerScenario
             var (host, controller) = NewController(store, clients, options);
             await using (host)
             {
+                await cloud.ResetCountersAsync(cancellationToken);
                 var converge = Stopwatch.StartNew();
                 await StartAsync(host, cancellationToken);
                 await WaitReadyAsync(store, steady, cancellationToken);
                 await WaitIdleAsync(controller, cancellationToken);
-                Console.WriteLine($"(converged the other {steady - cold:N0} specs in {converge.Elapsed.TotalSeconds:0.0} s)");
+                var convergeSeconds = converge.Elapsed.TotalSeconds;
+                var convergeCalls = await cloud.RequestsAsync(cancellationToken);
+                Console.WriteLine($"## cold convergence at scale: the other {steady - cold:N0} specs Ready in {convergeSeconds:0.0} s = {(steady - cold) / convergeSeconds:0} specs/s (client rate limit off); {convergeCalls.Values.Sum():N0} API calls: {ByOperation(convergeCalls)}");
                 Console.WriteLine();
 
                 var batched = await MeasureResyncAsync(store, cloud, controller, () => controller.ResyncNow(), cancellationToken);
                 await host.StopAsync(cancellationToken);
 
-                var (naiveHost, naiveController) = NewController(store, clients, options with { NaiveObserver = true });
-                await using var naiveOwner = naiveHost;
-                // The naive controller's first list enqueues every spec: the same work as a resync.
-                var naive = await MeasureResyncAsync(store, cloud, naiveController, () => StartAsync(naiveHost, cancellationToken).GetAwaiter().GetResult(), cancellationToken);
-                await naiveHost.StopAsync(cancellationToken);
-
-                // 3. The same resync by the product itself, alone in its process: its memory is the controller's only.
-                var alone = await MeasureRunAsync(store, cloud, Path.Combine(work.FullName, "bench.db"), steady, workers, cancellationToken);
+                // BENCH_SKIP_NAIVE=1 leaves the baseline out (at 100,000 specs it costs minutes and proves nothing new).
+                Resync? naive = null;
+                if (Environment.GetEnvironmentVariable("BENCH_SKIP_NAIVE") != "1")
+                {
+                    var (naiveHost, naiveController) = NewController(store, clients, options with { NaiveObserver = true });
+                    await using var naiveOwner = naiveHost;
+                    // The naive controller's first list enqueues every spec: the same work as a resync.
+                    naive = await MeasureResyncAsync(store, cloud, naiveController, () => StartAsync(naiveHost, cancellationToken).GetAwaiter().GetResult(), cancellationToken);
+                    await naiveHost.StopAsync(cancellationToken);
+                }
 
                 Console.WriteLine($"## steady-state resync of {steady:N0} specs (no drift)");
                 Console.WriteLine();
                 Console.WriteLine("| observer | wall time (s) | API calls | store writes |");
                 Console.WriteLine("|---|---|---|---|");
                 Console.WriteLine(batched.Row("batched (LiveStateReader)"));
-                Console.WriteLine(naive.Row("naive (one read per resource)"));
-                Console.WriteLine();
-                Console.WriteLine($"naive / batched: {(double)naive.Calls / batched.Calls:0.0}× the calls, {naive.Seconds / batched.Seconds:0.0}× the wall time");
+                if (naive is not null)
+                {
+                    Console.WriteLine(naive.Row("naive (one read per resource)"));
+                    Console.WriteLine();
+                    Console.WriteLine($"naive / batched: {(double)naive.Calls / batched.Calls:0.0}× the calls, {naive.Seconds / batched.Seconds:0.0}× the wall time");
+                }
                 Console.WriteLine();
                 Console.WriteLine("batched resync calls by operation:");
                 foreach (var (operation, count) in batched.ByOperation)
@@ -96,17 +105,49 @@ internal static class ControllerScenario
                     Console.WriteLine($"  {operation,-36} {count,8:N0}");
                 }
                 Console.WriteLine();
-                Console.WriteLine($"## `reconciler run` alone in its process: start, then its periodic resync ({workers} workers, no shards, no client-side rate limit, resync every {RunResyncSeconds} s)");
-                Console.WriteLine();
-                Console.WriteLine("| pass | wall time (s) | API calls | calls by operation |");
-                Console.WriteLine("|---|---|---|---|");
-                Console.WriteLine($"| first (start to idle: the first list enqueues every spec) | {alone.FirstSeconds:0.00} | {alone.FirstCalls.Values.Sum():N0} | {ByOperation(alone.FirstCalls)} |");
-                Console.WriteLine($"| periodic resync (first reconcile to idle) | {alone.ResyncSeconds:0.00} | {alone.ResyncCalls.Values.Sum():N0} | {ByOperation(alone.ResyncCalls)} |");
-                Console.WriteLine();
-                Console.WriteLine($"executable: {RunProcess.Executable}");
-                Console.WriteLine($"store writes over both passes: {alone.StoreWrites:N0}; peak RSS over the process's whole life: {alone.PeakMegabytes:0} MB; exit on SIGTERM: {alone.Exit}");
-                Console.WriteLine($"(a new process reads each pipeline once; the peak includes start-up and the informer's cache of all {steady:N0} specs; " +
-                    $"LocalCloud's own peak, in its process: {cloud.PeakMegabytes():0} MB)");
+                // 3. The same resync by the product itself, alone in its process: its memory is the controller's only.
+                // Once per environment: BENCH_RUN_ENV (default: none), then BENCH_RUN_ENV2 when set (e.g. a heap limit).
+                foreach (var environment in RunProcess.Environments())
+                {
+                    RunAlone alone;
+                    try
+                    {
+                        alone = await MeasureRunAsync(store, cloud, Path.Combine(work.FullName, "bench.db"), steady, workers, resyncs, environment, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException)
+                    {
+                        Console.WriteLine($"## `reconciler run` alone ({Describe(environment)}) failed: {ex.Message}");
+                        continue;
+                    }
+                    Console.WriteLine($"## `reconciler run` alone in its process ({Describe(environment)}): start, then its periodic resync ({workers} workers, no shards, no client-side rate limit, resync every {alone.ResyncPeriod.TotalSeconds:0} s ± 10%)");
+                    Console.WriteLine();
+                    Console.WriteLine("| pass | wall time (s) | reconciles | API calls | calls by operation |");
+                    Console.WriteLine("|---|---|---|---|---|");
+                    Console.WriteLine($"| first (start to idle: the first list enqueues every spec) | {alone.First.Seconds:0.00} | {alone.First.Reconciles:N0} | {alone.First.Calls.Values.Sum():N0} | {ByOperation(alone.First.Calls)} |");
+                    for (var i = 0; i < alone.Resyncs.Count; i++)
+                    {
+                        var pass = alone.Resyncs[i];
+                        Console.WriteLine($"| periodic resync {i + 1} (first reconcile to idle) | {pass.Seconds:0.00} | {pass.Reconciles:N0} | {pass.Calls.Values.Sum():N0} | {ByOperation(pass.Calls)} |");
+                    }
+                    Console.WriteLine();
+                    if (alone.First.Reconciles > steady)
+                    {
+                        Console.WriteLine($"WARNING: a periodic resync began before the first pass ended ({alone.First.Reconciles:N0} reconciles for {steady:N0} specs): " +
+                            "its figures include it; raise BENCH_RUN_RESYNC (seconds)");
+                    }
+                    Console.WriteLine($"memory of `reconciler run` over time (environment: {(Describe(environment))}):");
+                    Console.WriteLine();
+                    Console.WriteLine(MemorySample.Header);
+                    foreach (var sample in alone.Memory)
+                    {
+                        Console.WriteLine(sample.Row);
+                    }
+                    Console.WriteLine();
+                    Console.WriteLine($"executable: {RunProcess.Executable}");
+                    Console.WriteLine($"store writes over all passes: {alone.StoreWrites:N0}; peak RSS over the process's whole life: {alone.PeakMegabytes:0} MB; exit on SIGTERM: {alone.Exit}");
+                    Console.WriteLine($"(a new process reads each pipeline once; the peak includes start-up and the informer's cache of all {steady:N0} specs; " +
+                        $"LocalCloud's own peak, in its process: {cloud.PeakMegabytes():0} MB)");
+                }
             }
             return 0;
         }
@@ -146,30 +187,77 @@ internal static class ControllerScenario
         return new Resync(clock.Elapsed.TotalSeconds, calls.Values.Sum(), writes, calls.Select(c => (c.Key, c.Value)).ToList());
     }
 
-    // Long enough that the first pass ends before the first periodic resync begins (the resync is jittered).
-    private const int RunResyncSeconds = 40;
+    /// <summary>
+    /// The resync period given to <c>run</c>: long enough that its first pass ends before the first periodic resync
+    /// begins (about 1.5 ms a spec, 40 s at least; the resync is jittered by 10%), or <c>BENCH_RUN_RESYNC</c> seconds.
+    /// </summary>
+    private static TimeSpan RunResyncPeriod(int specs) =>
+        Environment.GetEnvironmentVariable("BENCH_RUN_RESYNC") is { Length: > 0 } seconds
+            ? TimeSpan.FromSeconds(int.Parse(seconds, CultureInfo.InvariantCulture))
+            : TimeSpan.FromSeconds(Math.Max(40, specs * 1.5 / 1000));
 
-    private static async Task<RunAlone> MeasureRunAsync(ISpecStore store, LocalCloudProcess cloud, string databasePath, int specs, int workers, CancellationToken cancellationToken)
+    private static string Describe(IReadOnlyList<(string Name, string Value)> environment) =>
+        environment.Count == 0 ? "the defaults" : string.Join(" ", environment.Select(e => $"{e.Name}={e.Value}"));
+
+    private static async Task<RunAlone> MeasureRunAsync(
+        ISpecStore store, LocalCloudProcess cloud, string databasePath, int specs, int workers, int resyncs, IReadOnlyList<(string Name, string Value)> environment, CancellationToken cancellationToken)
     {
         var before = await VersionsAsync(store, cancellationToken);
         await cloud.ResetCountersAsync(cancellationToken);
+        var period = RunResyncPeriod(specs);
+        var memory = new List<MemorySample>();
         var clock = Stopwatch.StartNew();
-        await using var run = await RunProcess.StartAsync(databasePath, cloud.Endpoint, workers, $"{RunResyncSeconds}s", cancellationToken);
+        await using var run = await RunProcess.StartAsync(databasePath, cloud.Endpoint, workers, $"{period.TotalSeconds:0}s", environment, cancellationToken);
+        memory.Add(await run.SampleMemoryAsync("started (health served)", cancellationToken));
         await run.WaitIdleAsync(specs, cancellationToken);
-        var first = clock.Elapsed.TotalSeconds;
-        var firstCalls = await cloud.RequestsAsync(cancellationToken);
+        var first = new Pass(clock.Elapsed.TotalSeconds, await run.ReconcilesAsync(cancellationToken), await cloud.RequestsAsync(cancellationToken));
+        memory.Add(await run.SampleMemoryAsync("after the first pass", cancellationToken));
+        await HeapReportAsync(run, "after the first pass", cancellationToken);
         await cloud.ResetCountersAsync(cancellationToken);
 
-        await run.WaitBeyondAsync(specs, cancellationToken);
-        var resync = Stopwatch.StartNew();
-        await run.WaitIdleAsync(2L * specs, cancellationToken);
-        resync.Stop();
+        var passes = new List<Pass>();
+        var done = first.Reconciles;
+        for (var i = 0; i < resyncs; i++)
+        {
+            await run.WaitBeyondAsync(done, cancellationToken);
+            var resync = Stopwatch.StartNew();
+            await run.WaitIdleAsync(done + specs, cancellationToken);
+            resync.Stop();
+            var reconciles = await run.ReconcilesAsync(cancellationToken);
+            passes.Add(new Pass(resync.Elapsed.TotalSeconds, reconciles - done, await cloud.RequestsAsync(cancellationToken)));
+            done = reconciles;
+            await cloud.ResetCountersAsync(cancellationToken);
+            memory.Add(await run.SampleMemoryAsync($"after periodic resync {i + 1}", cancellationToken));
+        }
+        await HeapReportAsync(run, "after the last resync", cancellationToken);
         var peak = run.PeakMegabytes();
-        var resyncCalls = await cloud.RequestsAsync(cancellationToken);
         var exit = await run.StopAsync(cancellationToken);
         var after = await VersionsAsync(store, cancellationToken);
         var writes = after.Count(kv => before.GetValueOrDefault(kv.Key) != kv.Value);
-        return new RunAlone(first, firstCalls, resync.Elapsed.TotalSeconds, resyncCalls, writes, peak, exit);
+        return new RunAlone(period, first, passes, memory, writes, peak, exit);
+    }
+
+    /// <summary>With <c>BENCH_GCDUMP=1</c>, the types holding the most of the process's managed heap (<c>dotnet-gcdump report</c>; it forces a full collection).</summary>
+    private static async Task HeapReportAsync(RunProcess run, string moment, CancellationToken cancellationToken)
+    {
+        if (Environment.GetEnvironmentVariable("BENCH_GCDUMP") != "1")
+        {
+            return;
+        }
+        var start = new ProcessStartInfo("dotnet-gcdump") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in (string[])["report", "-p", run.ProcessId.ToString(CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var report = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet-gcdump (dotnet tool install -g dotnet-gcdump)");
+        var lines = (await report.StandardOutput.ReadToEndAsync(cancellationToken)).Split('\n');
+        await report.WaitForExitAsync(cancellationToken);
+        Console.WriteLine($"managed heap {moment} (dotnet-gcdump report, first 30 lines):");
+        foreach (var line in lines.Take(30))
+        {
+            Console.WriteLine("  " + line.TrimEnd());
+        }
+        Console.WriteLine();
     }
 
     private static async Task CreateAsync(ISpecStore store, IEnumerable<PulumiPipeline> documents, CancellationToken cancellationToken)
@@ -200,7 +288,8 @@ internal static class ControllerScenario
     private static async Task WaitReadyAsync(ISpecStore store, int count, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(10));
+        // 10 minutes, or 20 ms a spec (at 10 specs/s a run is broken, not slow): 100,000 specs took 10 minutes and more under load.
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(600_000, count * 20.0)));
         while (true)
         {
             var ready = 0;
@@ -253,9 +342,10 @@ internal static class ControllerScenario
 
     private static PulumiPipeline Named(PulumiPipeline document, string name) => document with { Metadata = document.Metadata with { Name = name } };
 
+    private sealed record Pass(double Seconds, long Reconciles, IReadOnlyDictionary<string, long> Calls);
+
     private sealed record RunAlone(
-        double FirstSeconds, IReadOnlyDictionary<string, long> FirstCalls, double ResyncSeconds, IReadOnlyDictionary<string, long> ResyncCalls,
-        int StoreWrites, double PeakMegabytes, int Exit);
+        TimeSpan ResyncPeriod, Pass First, IReadOnlyList<Pass> Resyncs, IReadOnlyList<MemorySample> Memory, int StoreWrites, double PeakMegabytes, int Exit);
 
     private sealed record Resync(
         double Seconds, long Calls, int StoreWrites, IReadOnlyList<(string Operation, long Count)> ByOperation)

@@ -31,8 +31,29 @@ internal sealed partial class RunProcess : IAsyncDisposable
         ? Path.GetFullPath(path)
         : typeof(CommandLineApp).Assembly.Location;
 
+    /// <summary>
+    /// The environments to run the process in, one measurement each: <c>BENCH_RUN_ENV</c> (none when unset), then
+    /// <c>BENCH_RUN_ENV2</c> when set; each <c>NAME=value;NAME=value</c> (e.g. <c>DOTNET_GCHeapHardLimit=0x30000000</c>).
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<(string Name, string Value)>> Environments()
+    {
+        yield return Parse(Environment.GetEnvironmentVariable("BENCH_RUN_ENV"));
+        if (Environment.GetEnvironmentVariable("BENCH_RUN_ENV2") is { Length: > 0 } second)
+        {
+            yield return Parse(second);
+        }
+    }
+
+    private static List<(string Name, string Value)> Parse(string? pairs) =>
+        (pairs ?? "")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(pair => pair.Split('=', 2))
+            .Select(pair => (pair[0], pair.Length > 1 ? pair[1] : ""))
+            .ToList();
+
     /// <summary>Starts <c>reconciler run</c> on a SQLite store against LocalCloud at <paramref name="endpoint"/>, alone (no shards), with the health port on a free one and no client-side rate limit (as the in-process measurement).</summary>
-    public static async Task<RunProcess> StartAsync(string databasePath, Uri endpoint, int workers, string resyncPeriod, CancellationToken cancellationToken)
+    public static async Task<RunProcess> StartAsync(
+        string databasePath, Uri endpoint, int workers, string resyncPeriod, IReadOnlyList<(string Name, string Value)> environment, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -57,6 +78,10 @@ internal sealed partial class RunProcess : IAsyncDisposable
         start.Environment["AWS_REGION"] = LocalCloudInfo.DefaultRegion;
         start.Environment["AWS_ACCESS_KEY_ID"] = LocalCloudInfo.TestAccessKeyId;
         start.Environment["AWS_SECRET_ACCESS_KEY"] = LocalCloudInfo.TestSecretAccessKey;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
         _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -100,6 +125,27 @@ internal sealed partial class RunProcess : IAsyncDisposable
 
     public double PeakMegabytes() => PeakMemory.ReadPeakMegabytes(_process.Id);
 
+    /// <summary>Reconciles finished so far.</summary>
+    public async Task<long> ReconcilesAsync(CancellationToken cancellationToken) =>
+        (long)Sum(await _health.GetStringAsync("metrics", cancellationToken), "controller_runtime_reconcile_total");
+
+    /// <summary>
+    /// The process's memory now: resident set (VmRSS), peak so far (VmHWM), and from its <c>/metrics</c> (the runtime's
+    /// <c>System.Runtime</c> meter) the collections per generation and the heap size after the last one.
+    /// </summary>
+    public async Task<MemorySample> SampleMemoryAsync(string label, CancellationToken cancellationToken)
+    {
+        var metrics = await _health.GetStringAsync("metrics", cancellationToken);
+        return new MemorySample(
+            label,
+            PeakMemory.ReadMegabytes(_process.Id, "VmRSS:"),
+            PeakMemory.ReadPeakMegabytes(_process.Id),
+            Sum(metrics, "dotnet_gc_last_collection_heap_size_bytes") / (1024 * 1024),
+            (long)Labelled(metrics, "dotnet_gc_collections_total", "gc_heap_generation=\"gen0\""),
+            (long)Labelled(metrics, "dotnet_gc_collections_total", "gc_heap_generation=\"gen1\""),
+            (long)Labelled(metrics, "dotnet_gc_collections_total", "gc_heap_generation=\"gen2\""));
+    }
+
     /// <summary>SIGTERM, as ECS stops a task; answers the exit code.</summary>
     public async Task<int> StopAsync(CancellationToken cancellationToken)
     {
@@ -129,6 +175,20 @@ internal sealed partial class RunProcess : IAsyncDisposable
         foreach (var line in exposition.Split('\n'))
         {
             if (line.StartsWith(metric, StringComparison.Ordinal) && line.Length > metric.Length && line[metric.Length] is '{' or ' ')
+            {
+                total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+        return total;
+    }
+
+    /// <summary>The sum of a metric's samples whose labels contain <paramref name="label"/>.</summary>
+    private static double Labelled(string exposition, string metric, string label)
+    {
+        var total = 0.0;
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (line.StartsWith(metric + "{", StringComparison.Ordinal) && line.Contains(label, StringComparison.Ordinal))
             {
                 total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
             }

@@ -7,7 +7,7 @@ namespace Reconciler.Controller.Observation;
 
 /// <summary>
 /// Coalesces the project look-ups of concurrent reconciles into BatchGetProjects calls of up to 100 names:
-/// a batch leaves when it is full or when its window (counted from its first name) has passed.
+/// a batch leaves when it is full, or when its window (counted from its first name) has passed and a send slot is free.
 /// </summary>
 public sealed class ProjectBatcher : IAsyncDisposable
 {
@@ -104,7 +104,7 @@ public sealed class ProjectBatcher : IAsyncDisposable
                 {
                     carried = await FillAsync(reader, batch, stopping);
                 }
-                await _inFlight.WaitAsync(stopping);
+                carried ??= await FillUntilSentAsync(reader, batch, stopping);
             }
             catch (OperationCanceledException)
             {
@@ -141,6 +141,25 @@ public sealed class ProjectBatcher : IAsyncDisposable
         {
             await window.CancelAsync();
         }
+    }
+
+    // Waits for a send slot; while every slot is busy the batch keeps filling, so a busy start-up (every reconcile
+    // validating, rendering and reading at once) sends full batches rather than one per window.
+    private async Task<Lookup?> FillUntilSentAsync(ChannelReader<Lookup> reader, Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch, CancellationToken stopping)
+    {
+        var slot = _inFlight.WaitAsync(stopping);
+        Lookup? carried = null;
+        while (!slot.IsCompleted && carried is null && batch.Count < MaxBatchSize)
+        {
+            var more = reader.WaitToReadAsync(stopping).AsTask();
+            if (await Task.WhenAny(more, slot) == slot || !await more)
+            {
+                break;
+            }
+            carried = Drain(reader, batch);
+        }
+        await slot;
+        return carried;
     }
 
     // Takes lookups until the batch holds 100 distinct names; returns the first lookup that did not fit.

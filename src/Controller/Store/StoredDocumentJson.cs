@@ -7,8 +7,13 @@ namespace Reconciler.Controller.Store;
 /// <summary>The compact JSON form a document is stored in (SQLite rows, change-log entries, DynamoDB maps).</summary>
 internal static class StoredDocumentJson
 {
-    // Compact: stored text is read by machines; indentation would only cost bytes.
-    private static readonly ModelJsonContext Compact = new(new JsonSerializerOptions(ModelJsonContext.Default.Options) { WriteIndented = false });
+    // Compact: stored text is read by machines; indentation would only cost bytes. Equal short strings of the
+    // documents read are shared: the informer caches every document, so repeats would otherwise cost per spec.
+    private static readonly ModelJsonContext Compact = new(new JsonSerializerOptions(ModelJsonContext.Default.Options)
+    {
+        WriteIndented = false,
+        Converters = { new SharedStringConverter(new SharedStrings()) },
+    });
 
     public static string Serialize(PulumiPipeline document) =>
         JsonSerializer.Serialize(document, Compact.PulumiPipeline);

@@ -38,6 +38,8 @@ public sealed class WebServer : IAsyncDisposable
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(RuntimeMetrics.MeterName);
+            // .NET's own: collections per generation, heap sizes, working set, so a memory regression shows on /metrics.
+            metrics.AddMeter("System.Runtime");
             // The AWS clients' meter and Polly's, whose resilience events (retries, breaker) they report.
             metrics.AddAwsClientInstrumentation();
             foreach (var meter in options.Meters ?? [])

@@ -41,7 +41,7 @@ internal sealed class CodeBuildService(CloudState state, int pageSize) : AwsJson
         var names = input.Strings("names").Distinct(StringComparer.Ordinal).ToList();
         return state.Read(d =>
         {
-            var found = names.Where(d.Projects.ContainsKey).Select(n => d.Projects[n].DeepClone()).ToJsonArray();
+            var found = names.Where(d.Projects.ContainsKey).Select(n => d.Projects[n]).ToJsonArray();
             var missing = names.Where(n => !d.Projects.ContainsKey(n)).ToJsonArray();
             return new JsonObject { ["projects"] = found }.WithNonEmpty("projectsNotFound", missing);
         });
@@ -55,13 +55,12 @@ internal sealed class CodeBuildService(CloudState state, int pageSize) : AwsJson
         var names = state.Read(d =>
         {
             // The projects are kept sorted by name (ordinal); the stable sorts below break ties by name.
-            IEnumerable<JsonObject> ordered = sortBy switch
+            var list = sortBy switch
             {
-                "CREATED_TIME" => d.Projects.Values.OrderBy(p => (double)p["created"]!),
-                "LAST_MODIFIED_TIME" => d.Projects.Values.OrderBy(p => (double)p["lastModified"]!),
-                _ => d.Projects.Values,
+                "CREATED_TIME" => d.Projects.Values.OrderBy(p => (double)p["created"]!).Select(p => (string)p["name"]!).ToList(),
+                "LAST_MODIFIED_TIME" => d.Projects.Values.OrderBy(p => (double)p["lastModified"]!).Select(p => (string)p["name"]!).ToList(),
+                _ => d.Projects.Keys.ToList(),
             };
-            var list = ordered.Select(p => (string)p["name"]!).ToList();
             if (descending)
             {
                 list.Reverse();
@@ -175,6 +174,7 @@ internal sealed class CodeBuildService(CloudState state, int pageSize) : AwsJson
                 webhook["scopeConfiguration"] = scope.DeepClone();
             }
             project["webhook"] = webhook;
+            d.Projects[name] = project;
             return (JsonObject)webhook.DeepClone();
         });
         // The secret exists only in this answer: CodeBuild never returns it again, and LocalCloud does not keep it.
@@ -188,7 +188,8 @@ internal sealed class CodeBuildService(CloudState state, int pageSize) : AwsJson
         CheckFilterGroups(input);
         var webhook = state.Write(d =>
         {
-            var webhook = ExistingWebhook(ExistingProject(d, name), name);
+            var project = ExistingProject(d, name);
+            var webhook = ExistingWebhook(project, name);
             CopyWebhookMembers(input, webhook);
             if (input.OptionalString("buildType") is { } buildType)
             {
@@ -198,6 +199,7 @@ internal sealed class CodeBuildService(CloudState state, int pageSize) : AwsJson
             {
                 webhook["lastModifiedSecret"] = state.Now();
             }
+            d.Projects[name] = project;
             return webhook.DeepClone();
         });
         return new JsonObject { ["webhook"] = webhook };
@@ -210,7 +212,9 @@ internal sealed class CodeBuildService(CloudState state, int pageSize) : AwsJson
         {
             var project = ExistingProject(d, name);
             ExistingWebhook(project, name);
-            return project.Remove("webhook");
+            project.Remove("webhook");
+            d.Projects[name] = project;
+            return true;
         });
         return [];
     }
@@ -247,6 +251,7 @@ internal sealed class CodeBuildService(CloudState state, int pageSize) : AwsJson
         return output;
     }
 
+    // A copy: a change to it is kept only when stored again.
     private JsonObject ExistingProject(CloudData data, string name) =>
         data.Projects.TryGetValue(name, out var project)
             ? project

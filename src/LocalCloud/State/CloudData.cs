@@ -5,7 +5,7 @@ namespace Reconciler.LocalCloud.State;
 /// <summary>The mutable collections behind <see cref="CloudState"/>; touched only under its lock.</summary>
 internal sealed class CloudData
 {
-    public SortedDictionary<string, JsonObject> Projects { get; } = new(StringComparer.Ordinal);
+    public ProjectTable Projects { get; } = new();
 
     public Dictionary<string, JsonObject> Builds { get; } = new(StringComparer.Ordinal);
 

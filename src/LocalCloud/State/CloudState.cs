@@ -21,13 +21,13 @@ public sealed class CloudState(ResourceArns arns, TimeProvider time)
     public IReadOnlyList<string> ParameterNames => Read(d => d.Parameters.Keys.ToList());
 
     /// <summary>A copy of a project as BatchGetProjects would return it, or null.</summary>
-    public JsonObject? GetProject(string name) => Read(d => d.Projects.TryGetValue(name, out var p) ? (JsonObject)p.DeepClone() : null);
+    public JsonObject? GetProject(string name) => Read(d => d.Projects.TryGetValue(name, out var p) ? p : null);
 
     /// <summary>Changes a live project the way a console edit would (lastModified moves).</summary>
     /// <exception cref="KeyNotFoundException">No such project.</exception>
     public void ChangeProject(string name, Action<JsonObject> change) => Write(d =>
     {
-        var project = d.Projects.TryGetValue(name, out var p) ? (JsonObject)p.DeepClone() : throw new KeyNotFoundException($"no project {name}");
+        var project = d.Projects.TryGetValue(name, out var p) ? p : throw new KeyNotFoundException($"no project {name}");
         change(project);
         project["lastModified"] = Now();
         d.Projects[name] = project;
@@ -154,7 +154,7 @@ public sealed class CloudState(ResourceArns arns, TimeProvider time)
     /// <summary>A consistent copy of everything.</summary>
     public CloudSnapshot Snapshot() => Read(d => new CloudSnapshot(
         CloudSnapshot.CurrentFormatVersion,
-        d.Projects.Values.Select(p => (JsonObject)p.DeepClone()).ToList(),
+        d.Projects.Values.ToList(),
         d.Builds.Values.OrderBy(b => (string?)b["id"], StringComparer.Ordinal).Select(b => (JsonObject)b.DeepClone()).ToList(),
         d.Pipelines.Values.Select(p => p with { Declaration = (JsonObject)p.Declaration.DeepClone() }).ToList(),
         d.Parameters.Values.ToList(),
@@ -166,7 +166,7 @@ public sealed class CloudState(ResourceArns arns, TimeProvider time)
         d.Clear();
         foreach (var project in snapshot.Projects)
         {
-            d.Projects[(string)project["name"]!] = (JsonObject)project.DeepClone();
+            d.Projects[(string)project["name"]!] = project;
         }
         foreach (var build in snapshot.Builds)
         {

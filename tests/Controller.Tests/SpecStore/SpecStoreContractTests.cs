@@ -85,6 +85,24 @@ public abstract class SpecStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Documents_read_hold_one_instance_of_a_value_they_share()
+    {
+        var store = await OpenAsync();
+        await store.CreateAsync(Pipeline("share-a"), Ct);
+        await store.CreateAsync(Pipeline("share-b"), Ct);
+
+        var page = await store.ListAsync(new ListOptions(), Ct);
+        var a = page.Items.Single(d => d.Metadata.Name == "share-a");
+        var b = page.Items.Single(d => d.Metadata.Name == "share-b");
+
+        // The informer caches every document: a role ARN repeated in each must be held once.
+        Assert.Equal("arn:aws:iam::111122223333:role/pulumi-codebuild", a.Spec.Build.ServiceRoleArn);
+        Assert.Same(a.Spec.Build.ServiceRoleArn, b.Spec.Build.ServiceRoleArn);
+        Assert.Same(a.Spec.Pulumi.AccessTokenParameter, (await store.GetAsync("share-b", Ct))!.Spec.Pulumi.AccessTokenParameter);
+        Assert.NotEqual(a.Spec.Source.Location, b.Spec.Source.Location);
+    }
+
+    [Fact]
     public async Task A_stale_resource_version_is_rejected_on_every_kind_of_write()
     {
         var store = await OpenAsync();
