@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -312,19 +313,25 @@ internal static class StandInCli
             return;
         }
         var line = Encoding.UTF8.GetBytes($"{Environment.ProcessId} {string.Join(' ', args)}\n");
-        // Many CLI processes append at once: each takes the file alone for its one write.
-        for (var attempt = 0; ; attempt++)
+        // Many CLI processes append at once: a named mutex (shared between processes) gives each its write alone,
+        // so waiting is on the other writer, never on a time.
+        using var mutex = new Mutex(false, "reconciler-pulumi-standin-count-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(path))))[..16]);
+        try
         {
-            try
-            {
-                using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None);
-                stream.Write(line);
-                return;
-            }
-            catch (IOException) when (attempt < 200)
-            {
-                Thread.Sleep(5);
-            }
+            mutex.WaitOne();
+        }
+        catch (AbandonedMutexException)
+        {
+            // A writer killed mid-write (the interruption knob does that) leaves the mutex to us; its line is whole or absent.
+        }
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            stream.Write(line);
+        }
+        finally
+        {
+            mutex.ReleaseMutex();
         }
     }
 }

@@ -46,7 +46,7 @@ public class CommitToConvergeTraceTests
                     && s.GetTagItem("reconciler.result") is not null);
                 if (reconcile is null)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
+                    await spans.Added.WaitAsync(timeout.Token);
                 }
             }
         }
@@ -69,10 +69,13 @@ public class CommitToConvergeTraceTests
         Assert.Equal(traceParent, (await harness.Store.GetAsync("website", CancellationToken.None))!.Metadata.Annotations![RuntimeAnnotations.TraceParent]);
     }
 
-    /// <summary>A list the exporter may add to while the test reads a copy.</summary>
+    /// <summary>A list the exporter may add to while the test reads a copy; <see cref="Added"/> is released on every add.</summary>
     private sealed class LockedList<T> : System.Collections.ObjectModel.Collection<T>
     {
         private readonly Lock gate = new();
+
+        /// <summary>Released once per item added, so a reader waits for the next span instead of for a time.</summary>
+        public SemaphoreSlim Added { get; } = new(0);
 
         public List<T> Snapshot()
         {
@@ -88,6 +91,7 @@ public class CommitToConvergeTraceTests
             {
                 base.InsertItem(index, item);
             }
+            Added.Release();
         }
     }
 }
