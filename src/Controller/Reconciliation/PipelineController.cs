@@ -54,7 +54,7 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
             Reader,
             Engine,
             tokens,
-            new PipelineStatusWriter(host.Store, time, resync, Metrics, loggers.CreateLogger<PipelineStatusWriter>()),
+            new PipelineStatusWriter(host.Store, time, resync, Metrics, loggers.CreateLogger<PipelineStatusWriter>(), _cache),
             time,
             new PipelineReconcilerOptions { ResyncPeriod = resync },
             Metrics,

@@ -39,7 +39,8 @@ public sealed class PipelineReconciler(
         {
             // Retrying cannot help and applying without a record of it would leave untracked resources: only a
             // smaller spec (a new generation) can go on. The Stalled status keeps the resources already recorded.
-            var latest = await statusWriter.LatestAsync(document, cancellationToken);
+            // Built on the copy the refused status was for: it carries the resources an intent already recorded.
+            var latest = e.Document ?? document;
             var message = e.Message.Length > MaxMessageLength ? e.Message[..MaxMessageLength] : e.Message;
             await WriteAsync(latest, Status(latest).Build(PipelineOutcome.StatusTooLarge, message), cancellationToken);
             throw new TerminalReconcileException(StatusReasons.StatusTooLarge, $"{latest.Metadata.Name}: {message}", e);
@@ -48,7 +49,6 @@ public sealed class PipelineReconciler(
 
     private async Task<ReconcileResult> ReconcileSpecAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
-        document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
 
         var (invalid, rendered) = Compile(document);
@@ -144,7 +144,6 @@ public sealed class PipelineReconciler(
 
     public async Task<ReconcileResult> FinalizeAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
-        document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
         var owner = OwnershipIdentity.Of(document);
         var nothing = new DesiredState { SpecName = name };
@@ -198,7 +197,6 @@ public sealed class PipelineReconciler(
 
     private void Forget(string name)
     {
-        statusWriter.Forget(name);
         _validated.TryRemove(name, out _);
     }
 

@@ -24,7 +24,7 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         Store = store;
         Source = new SpecStoreObjectSource(Store);
         Informer = new Informer<PulumiPipeline>(Source, new InformerOptions<PulumiPipeline>(PageSize: 100, ResyncPeriod: resync ?? TimeSpan.FromMinutes(10), Copy: SpecStoreObjectSource.Copy, Random: new Random(3)), Time);
-        StatusWriter = Source.StatusWriter();
+        StatusWriter = Source.StatusWriter(Informer);
         Reconciler = new SampleReconciler(StatusWriter, Time);
         Recorder = new MetricRecorder(m => m.Name == RuntimeMetrics.MeterName);
         Controller = new Controller<PulumiPipeline>(Reconciler, Informer, Source,
