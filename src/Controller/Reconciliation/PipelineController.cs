@@ -25,6 +25,7 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
     /// <exception cref="FormatException">The engine named in the options is not registered.</exception>
     public PipelineController(ReconcilerHost host, PipelineControllerOptions options, PipelineMetrics? metrics = null, RuntimeMetrics? runtimeMetrics = null)
     {
+        options.Validate();
         Options = options;
         Metrics = metrics ?? PipelineMetrics.Default;
         var loggers = host.Loggers;
@@ -65,8 +66,14 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
             Reconciler,
             _cache,
             host.Source,
-            new ControllerOptions(ControllerName, options.Workers, options.ReconcileTimeout, options.ShutdownTimeout,
-                Queue: new WorkQueueOptions(ControllerName, BaseDelay: options.RetryBaseDelay)),
+            new ControllerOptions
+            {
+                Name = ControllerName,
+                Workers = options.Workers,
+                ReconcileTimeout = options.ReconcileTimeout,
+                ShutdownTimeout = options.ShutdownTimeout,
+                Queue = new WorkQueueOptions { BaseDelay = options.RetryBaseDelay },
+            },
             time,
             loggers.CreateLogger<Controller<PulumiPipeline>>(),
             runtimeMetrics,

@@ -3,10 +3,10 @@ using Reconciler.Controller.Runtime;
 
 namespace Reconciler.Controller.Reconciliation;
 
-/// <summary>How the pipeline controller runs: workers, engine, observer and token check (the resync period and selector are the host's).</summary>
+/// <summary>How the pipeline controller runs: workers, engine, observer and token check (the resync period and selector are the host's); runtime defaults from <see cref="RuntimeDefaults"/>.</summary>
 public sealed record PipelineControllerOptions
 {
-    /// <summary>Specs reconciled at once; observation batches fill better with more.</summary>
+    /// <summary>Specs reconciled at once (at least 1); observation batches fill better with more.</summary>
     public int Workers { get; init; } = RuntimeDefaults.Workers;
 
     /// <summary>The converge engine, by its registered name (<see cref="EngineRegistry"/>).</summary>
@@ -35,4 +35,16 @@ public sealed record PipelineControllerOptions
 
     /// <summary>The first retry delay of a failing spec (doubles up to five minutes).</summary>
     public TimeSpan RetryBaseDelay { get; init; } = RuntimeDefaults.RetryBaseDelay;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Workers, 1, $"{nameof(PipelineControllerOptions)}.{nameof(Workers)}");
+        ArgumentException.ThrowIfNullOrWhiteSpace(Engine, $"{nameof(PipelineControllerOptions)}.{nameof(Engine)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchWindow, TimeSpan.Zero, $"{nameof(PipelineControllerOptions)}.{nameof(BatchWindow)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(TokenParameterTtl, TimeSpan.Zero, $"{nameof(PipelineControllerOptions)}.{nameof(TokenParameterTtl)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconcileTimeout, TimeSpan.Zero, $"{nameof(PipelineControllerOptions)}.{nameof(ReconcileTimeout)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(ShutdownTimeout, TimeSpan.Zero, $"{nameof(PipelineControllerOptions)}.{nameof(ShutdownTimeout)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryBaseDelay, TimeSpan.Zero, $"{nameof(PipelineControllerOptions)}.{nameof(RetryBaseDelay)}");
+    }
 }

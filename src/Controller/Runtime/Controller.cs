@@ -43,7 +43,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         RuntimeMetrics? metrics = null,
         IShardOwnership? shards = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1);
+        options.Validate();
         this.reconciler = reconciler;
         this.informer = informer;
         this.source = source;
@@ -53,7 +53,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         this.metrics = metrics ?? RuntimeMetrics.Default;
         this.shards = shards ?? AllShards.Instance;
         tags = new TagList { { "controller", options.Name } };
-        Queue = new WorkQueue<string>(options.EffectiveQueue, time, this.metrics);
+        Queue = new WorkQueue<string>(options.Queue with { Name = options.Name }, time, this.metrics);
         this.metrics.Initialize(options.Name);
         informer.AddHandler(this);
         this.shards.Subscribe(this);
@@ -76,7 +76,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         // Synchronously up to the grace timer, so the grace period starts when StopAsync is called.
         stopping.Cancel();
         Queue.ShutDown();
-        using var grace = new CancellationTokenSource(options.EffectiveShutdownTimeout, time);
+        using var grace = new CancellationTokenSource(options.ShutdownTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(grace.Token, cancellationToken);
         try
         {
@@ -230,7 +230,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         }
 
         using var activity = RuntimeTracing.StartReconcile(source.Kind, Name, meta, finalizing);
-        using var timeout = new CancellationTokenSource(options.EffectiveReconcileTimeout, time);
+        using var timeout = new CancellationTokenSource(options.ReconcileTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, tenure, abort.Token);
         var started = time.GetTimestamp();
         metrics.ActiveWorkers.Add(1, tags);

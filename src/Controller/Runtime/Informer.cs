@@ -36,6 +36,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
     {
         this.source = source;
         this.options = options ?? new InformerOptions<T>();
+        this.options.Validate();
         time = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<Informer<T>>.Instance;
         random = this.options.Random ?? new Random();
@@ -150,7 +151,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
                 if (events == 0)
                 {
                     // A source that closes its watch at once would otherwise be polled in a tight loop.
-                    await Task.Delay(options.EffectiveRetryDelay, time, cancellationToken);
+                    await Task.Delay(options.RetryDelay, time, cancellationToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -279,7 +280,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
 
     private void ArmResync()
     {
-        var period = options.EffectiveResyncPeriod;
+        var period = options.ResyncPeriod;
         if (period <= TimeSpan.Zero || resyncTimer is not null)
         {
             return;
@@ -307,7 +308,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
         ResyncNow();
         // A fresh timer each period (see WorkQueue: re-arming from inside a one-shot callback is not portable).
         var previous = resyncTimer;
-        resyncTimer = time.CreateTimer(_ => Resync(), null, NextResync(options.EffectiveResyncPeriod), Timeout.InfiniteTimeSpan);
+        resyncTimer = time.CreateTimer(_ => Resync(), null, NextResync(options.ResyncPeriod), Timeout.InfiniteTimeSpan);
         previous?.Dispose();
     }
 
@@ -322,5 +323,5 @@ public sealed class Informer<T> : IDisposable where T : IObject
     }
 
     private TimeSpan RetryDelay(int failures) =>
-        ExponentialBackoff<int>.Unjittered(failures, options.EffectiveRetryDelay, options.EffectiveMaxRetryDelay);
+        ExponentialBackoff<int>.Unjittered(failures, options.RetryDelay, options.MaxRetryDelay);
 }

@@ -22,7 +22,7 @@ public sealed class ReadYourWritesTests : IAsyncLifetime
     {
         _store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = _path, WatchPollInterval = TimeSpan.FromMilliseconds(5) });
         _informer = new Informer<PulumiPipeline>(new SpecStoreObjectSource(_store),
-            new InformerOptions<PulumiPipeline>(Copy: SpecStoreObjectSource.Copy), new FakeTimeProvider());
+            new InformerOptions<PulumiPipeline> { Copy = SpecStoreObjectSource.Copy }, new FakeTimeProvider());
     }
 
     public async Task DisposeAsync()
