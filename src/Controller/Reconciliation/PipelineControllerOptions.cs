@@ -33,6 +33,15 @@ public sealed record PipelineControllerOptions
     /// <summary>How long in-flight reconciles may finish on stop before they are cancelled.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = RuntimeDefaults.ShutdownTimeout;
 
+    /// <summary>How often the template watch lists the templates (docs/templates.md, "Watch").</summary>
+    public TimeSpan TemplatePollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Dependent specs a template change enqueues per second, after a first burst of <see cref="TemplateFanOutBurst"/>.</summary>
+    public double TemplateFanOutRate { get; init; } = 10;
+
+    /// <summary>Dependent specs a template change enqueues at once before <see cref="TemplateFanOutRate"/> applies.</summary>
+    public int TemplateFanOutBurst { get; init; } = 20;
+
     /// <summary>The first retry delay of a failing spec (doubles up to five minutes).</summary>
     public TimeSpan RetryBaseDelay { get; init; } = RuntimeDefaults.RetryBaseDelay;
 

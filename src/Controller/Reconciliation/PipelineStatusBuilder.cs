@@ -17,6 +17,9 @@ public sealed record PipelineStatusBuilder(PulumiPipeline Document, DateTimeOffs
 
     public ApplyRecord? LastApply { get; init; } = Document.Status?.LastApply;
 
+    /// <summary>The template (<c>name@generation</c>) this reconcile merged the spec with; recorded with the generation it observes.</summary>
+    public string? ObservedTemplate { get; init; } = Document.Status?.ObservedTemplate;
+
     /// <summary>The status for <paramref name="outcome"/>, with <paramref name="message"/> on Ready (and on Reconciling or Stalled when true).</summary>
     public PipelineStatus Build(PipelineOutcome outcome, string message)
     {
@@ -43,6 +46,7 @@ public sealed record PipelineStatusBuilder(PulumiPipeline Document, DateTimeOffs
             Conditions = conditions,
             Resources = Resources,
             LastApply = LastApply,
+            ObservedTemplate = outcome.ObservesGeneration ? ObservedTemplate : previous.ObservedTemplate,
         };
     }
 

@@ -99,6 +99,15 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         }
     }
 
+    /// <summary>Enqueues <paramref name="name"/> after <paramref name="delay"/> if this replica owns its shard (a fan-out spread by a rate limiter).</summary>
+    public void EnqueueAfter(string name, TimeSpan delay)
+    {
+        if (shards.TryGetTenure(ShardOf(name), out _))
+        {
+            Queue.AddAfter(name, delay);
+        }
+    }
+
     void IInformerHandler<T>.OnAdd(T added) => Enqueue(added.Metadata.Name);
 
     void IInformerHandler<T>.OnUpdate(T previous, T current)
