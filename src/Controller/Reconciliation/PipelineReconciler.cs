@@ -31,7 +31,7 @@ public sealed class PipelineReconciler(
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
 
     // Retries of a spec whose stack another update holds: their own backoff, so status can say when the next one is.
-    private readonly ExponentialBackoff<string> _lockRetries = new(options.LockRetryBase, options.LockRetryMax);
+    private readonly ExponentialBackoff<string> _lockRetries = new(options.LockRetryBase, options.LockRetryMax > options.LockRetryBase ? options.LockRetryMax : options.LockRetryBase);
 
     public async Task<ReconcileResult> ReconcileAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {

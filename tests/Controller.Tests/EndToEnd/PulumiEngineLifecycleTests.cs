@@ -221,7 +221,7 @@ public abstract class PulumiEngineLifecycleTests(StoreKind kind, DynaliteServer?
     {
         // No retry before the restart: the new controller finds the dead update's lock and pending operation.
         await _harness.DisposeAsync();
-        _harness = await StartHarnessAsync(TimeSpan.FromMinutes(10), cancelStaleLocks: "1h");
+        _harness = await StartHarnessAsync(TimeSpan.FromMinutes(4), cancelStaleLocks: "1h");
         await KnobsAsync("export PULUMI_STANDIN_INTERRUPT_AFTER_STEPS=2", onceFor: "up");
         await _harness.CreateAsync(Named(Sample("website.json"), "cut"));
 
