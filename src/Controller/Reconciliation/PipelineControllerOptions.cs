@@ -12,7 +12,7 @@ public sealed record PipelineControllerOptions
     /// <summary>The converge engine, by its registered name (<see cref="EngineRegistry"/>).</summary>
     public string Engine { get; init; } = EngineRegistry.DefaultEngine;
 
-    /// <summary>The engine's own settings by name (<see cref="EngineSetting"/>); defaults are the engine's.</summary>
+    /// <summary>Every engine's settings by name (<see cref="EngineSetting"/>; each engine reads its own, a spec may name any engine); defaults are the engine's.</summary>
     public IReadOnlyDictionary<string, string> EngineSettings { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Read one resource per call instead of batching (the benchmark's baseline).</summary>
