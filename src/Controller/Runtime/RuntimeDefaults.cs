@@ -13,6 +13,15 @@ public static class RuntimeDefaults
     /// <summary>Shards the key space is split into between replicas.</summary>
     public const int Shards = 16;
 
+    /// <summary>The most workers <c>run</c> accepts: each holds a spec's reconcile, its AWS calls and their sockets at once.</summary>
+    public const int MaxWorkers = 1024;
+
+    /// <summary>
+    /// The most shards <c>run</c> accepts: replicas beyond the shard count stay idle, and a lone replica renews every
+    /// shard's lease each renew interval (half of them at once with the default timings).
+    /// </summary>
+    public const int MaxShards = 256;
+
     /// <summary>How often every cached object is handed to the reconciler again (drift detection).</summary>
     public static readonly TimeSpan ResyncPeriod = TimeSpan.FromMinutes(5);
 
