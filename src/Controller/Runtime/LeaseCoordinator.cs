@@ -76,7 +76,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         {
             lock (gate)
             {
-                return _refusal is null && lastHeartbeat is { } beat && time.GetUtcNow() - beat < options.EffectiveLeaseDuration;
+                return _refusal is null && lastHeartbeat is { } beat && time.GetUtcNow() - beat < options.LeaseDuration;
             }
         }
     }
@@ -155,7 +155,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             try
             {
                 var settled = await TickAsync(cancellationToken);
-                var wait = (settled ? options.EffectiveRenewInterval : options.EffectiveRetryInterval) - time.GetElapsedTime(started);
+                var wait = (settled ? options.RenewInterval : options.RetryInterval) - time.GetElapsedTime(started);
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, time, cancellationToken);
@@ -281,7 +281,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     {
         var now = time.GetUtcNow();
         rows.TryGetValue(MemberName, out var current);
-        var next = new Lease(MemberName, Identity, now + options.EffectiveLeaseDuration, (current?.Version ?? 0) + 1);
+        var next = new Lease(MemberName, Identity, now + options.LeaseDuration, (current?.Version ?? 0) + 1);
         try
         {
             if (await WithTimeout(ct => store.TryWriteAsync(next, current?.Version ?? 0, ct), cancellationToken))
@@ -316,7 +316,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         // their tenure (16 shards × a 2 s timeout is longer than a lease).
         var renewed = new Lease?[due.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, due.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveRenewConcurrency, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = options.ConcurrentRenewals, CancellationToken = cancellationToken },
             async (i, ct) => renewed[i] = await RenewOneAsync(due[i].Shard, due[i].Tenure, due[i].Row, ct));
         for (var i = 0; i < due.Count; i++)
         {
@@ -342,7 +342,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         }
         // The tenure counts from here, before the request leaves: the store may apply it at any moment until it answers.
         var started = time.GetTimestamp();
-        var renewed = row with { ExpiresAt = time.GetUtcNow() + options.EffectiveLeaseDuration, Version = row.Version + 1 };
+        var renewed = row with { ExpiresAt = time.GetUtcNow() + options.LeaseDuration, Version = row.Version + 1 };
         bool written;
         try
         {
@@ -415,7 +415,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
                 confirmed = true;
             }
             var started = time.GetTimestamp();
-            var lease = new Lease(name, Identity, time.GetUtcNow() + options.EffectiveLeaseDuration, (row?.Version ?? 0) + 1);
+            var lease = new Lease(name, Identity, time.GetUtcNow() + options.LeaseDuration, (row?.Version ?? 0) + 1);
             try
             {
                 if (!await WithTimeout(ct => store.TryWriteAsync(lease, row?.Version ?? 0, ct), cancellationToken))
@@ -569,7 +569,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     /// <summary>Other replicas that heartbeat or hold a shard (with the skew margin: their clock may be behind ours).</summary>
     private List<string> LiveOthers(IEnumerable<Lease> rows)
     {
-        var horizon = time.GetUtcNow() - options.EffectiveClockSkewMargin;
+        var horizon = time.GetUtcNow() - options.ClockSkewMargin;
         return [.. rows
             .Where(r => (r.Name.StartsWith(MemberPrefix, StringComparison.Ordinal) || r.Name.StartsWith("shard-", StringComparison.Ordinal))
                 && r.Holder.Length > 0 && r.Holder != Identity && r.ExpiresAt > horizon)
@@ -640,7 +640,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
 
     private async Task<TResult> WithTimeout<TResult>(Func<CancellationToken, Task<TResult>> call, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(options.EffectiveOperationTimeout, time);
+        using var timeout = new CancellationTokenSource(options.OperationTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         return await call(linked.Token).WaitAsync(linked.Token);
     }

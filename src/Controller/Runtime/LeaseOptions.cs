@@ -1,43 +1,38 @@
 namespace Reconciler.Controller.Runtime;
 
-/// <summary>Settings of a <see cref="LeaseCoordinator"/>: how the key space is sharded and how leases are kept.</summary>
-/// <param name="Shards">How many shards the key space is split into (default 16); every replica must agree, and the lease table records it.</param>
-/// <param name="LeaseDuration">How long a lease lasts unless renewed (default 15 s).</param>
-/// <param name="RenewInterval">How often held leases are renewed when all is well (default 5 s), counted from the start of a round.</param>
-/// <param name="RetryInterval">How soon to try again after a failure, or while shards are still wanted (default 2 s).</param>
-/// <param name="OperationTimeout">How long one store call may take before it counts as failed (default 2 s).</param>
-/// <param name="ClockSkewMargin">
-/// How far another replica's wall clock may run ahead of ours (default 2 s): our right to a shard ends this long before
-/// the lease's expiry, counted on our monotonic clock from the start of the last successful renewal.
-/// </param>
-/// <param name="RenewConcurrency">
-/// How many renewals run at once (default: enough that every shard's renewal fits in one renew interval even when each
-/// store call takes the whole operation timeout).
-/// </param>
-public sealed record LeaseOptions(
-    int Shards = RuntimeDefaults.Shards,
-    TimeSpan? LeaseDuration = null,
-    TimeSpan? RenewInterval = null,
-    TimeSpan? RetryInterval = null,
-    TimeSpan? OperationTimeout = null,
-    TimeSpan? ClockSkewMargin = null,
-    int? RenewConcurrency = null)
+/// <summary>Settings of a <see cref="LeaseCoordinator"/> and a <see cref="NamedLease"/>: how the key space is sharded and how leases are kept; defaults from <see cref="RuntimeDefaults"/>.</summary>
+public sealed record LeaseOptions
 {
-    public TimeSpan EffectiveLeaseDuration => LeaseDuration ?? TimeSpan.FromSeconds(15);
+    /// <summary>How many shards the key space is split into; every replica must agree (at least 1; default <see cref="RuntimeDefaults.Shards"/>).</summary>
+    public int Shards { get; init; } = RuntimeDefaults.Shards;
 
-    public TimeSpan EffectiveRenewInterval => RenewInterval ?? TimeSpan.FromSeconds(5);
+    /// <summary>How long a lease lasts unless renewed (longer than <see cref="RenewInterval"/>; default <see cref="RuntimeDefaults.LeaseDuration"/>).</summary>
+    public TimeSpan LeaseDuration { get; init; } = RuntimeDefaults.LeaseDuration;
 
-    public TimeSpan EffectiveRetryInterval => RetryInterval ?? TimeSpan.FromSeconds(2);
+    /// <summary>How often held leases are renewed when all is well (positive; default <see cref="RuntimeDefaults.LeaseRenewInterval"/>).</summary>
+    public TimeSpan RenewInterval { get; init; } = RuntimeDefaults.LeaseRenewInterval;
 
-    public TimeSpan EffectiveOperationTimeout => OperationTimeout ?? TimeSpan.FromSeconds(2);
+    /// <summary>How soon to try again after a failure, or while shards are still wanted (positive; default <see cref="RuntimeDefaults.LeaseRetryInterval"/>).</summary>
+    public TimeSpan RetryInterval { get; init; } = RuntimeDefaults.LeaseRetryInterval;
 
-    public TimeSpan EffectiveClockSkewMargin => ClockSkewMargin ?? TimeSpan.FromSeconds(2);
+    /// <summary>How long one store call may take before it counts as failed (positive; default <see cref="RuntimeDefaults.LeaseOperationTimeout"/>).</summary>
+    public TimeSpan OperationTimeout { get; init; } = RuntimeDefaults.LeaseOperationTimeout;
+
+    /// <summary>
+    /// How far another replica's wall clock may run ahead of ours (at least zero, less than <see cref="LeaseDuration"/>;
+    /// default <see cref="RuntimeDefaults.LeaseClockSkewMargin"/>): the right to a shard ends this long before the lease's
+    /// expiry, counted on the monotonic clock from the start of the last successful renewal.
+    /// </summary>
+    public TimeSpan ClockSkewMargin { get; init; } = RuntimeDefaults.LeaseClockSkewMargin;
+
+    /// <summary>How many renewals run at once (at least 1); null: <see cref="ConcurrentRenewals"/> picks enough to fit a renew interval.</summary>
+    public int? RenewConcurrency { get; init; }
 
     /// <summary>How long after the start of a successful renewal (or acquisition) this replica may still work on the shard.</summary>
-    public TimeSpan Tenure => EffectiveLeaseDuration - EffectiveClockSkewMargin;
+    public TimeSpan Tenure => LeaseDuration - ClockSkewMargin;
 
-    /// <summary>Renewals at once: with this many, ⌈shards ÷ it⌉ batches of at most one operation timeout each fit in a renew interval.</summary>
-    public int EffectiveRenewConcurrency
+    /// <summary>Renewals at once: <see cref="RenewConcurrency"/>, else enough that ⌈shards ÷ it⌉ batches of one operation timeout each fit in a renew interval.</summary>
+    public int ConcurrentRenewals
     {
         get
         {
@@ -45,29 +40,27 @@ public sealed record LeaseOptions(
             {
                 return configured;
             }
-            var batches = Math.Max(1, (int)(EffectiveRenewInterval / EffectiveOperationTimeout));
+            var batches = Math.Max(1, (int)(RenewInterval / OperationTimeout));
             return Math.Clamp((Shards + batches - 1) / batches, 1, Math.Max(1, Shards));
         }
     }
 
-    /// <exception cref="ArgumentException">The settings cannot keep the promise that work stops before a lease can expire for others.</exception>
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(Shards, 1, nameof(Shards));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(Shards, RuntimeDefaults.MaxShards, nameof(Shards));
-        if (RenewConcurrency is < 1)
+        ArgumentOutOfRangeException.ThrowIfLessThan(Shards, 1, $"{nameof(LeaseOptions)}.{nameof(Shards)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RenewInterval, TimeSpan.Zero, $"{nameof(LeaseOptions)}.{nameof(RenewInterval)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LeaseDuration, RenewInterval, $"{nameof(LeaseOptions)}.{nameof(LeaseDuration)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryInterval, TimeSpan.Zero, $"{nameof(LeaseOptions)}.{nameof(RetryInterval)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OperationTimeout, TimeSpan.Zero, $"{nameof(LeaseOptions)}.{nameof(OperationTimeout)}");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Shards, RuntimeDefaults.MaxShards, $"{nameof(LeaseOptions)}.{nameof(Shards)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(ClockSkewMargin, TimeSpan.Zero, $"{nameof(LeaseOptions)}.{nameof(ClockSkewMargin)}");
+        if (RenewConcurrency is { } concurrency)
         {
-            throw new ArgumentOutOfRangeException(nameof(RenewConcurrency), RenewConcurrency, "at least 1 renewal must run at a time");
-        }
-        if (EffectiveClockSkewMargin < TimeSpan.Zero || EffectiveOperationTimeout <= TimeSpan.Zero || EffectiveRenewInterval <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("the clock skew margin, operation timeout and renew interval must be positive");
+            ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1, $"{nameof(LeaseOptions)}.{nameof(RenewConcurrency)}");
         }
         // A round must come round while the tenure still runs, or every shard would be fenced between two renewals.
-        if (EffectiveRenewInterval >= Tenure || EffectiveOperationTimeout >= Tenure)
-        {
-            throw new ArgumentException(
-                $"lease duration {EffectiveLeaseDuration} minus the clock skew margin {EffectiveClockSkewMargin} must exceed both the renew interval {EffectiveRenewInterval} and the operation timeout {EffectiveOperationTimeout}");
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Tenure, RenewInterval, $"{nameof(LeaseOptions)}.{nameof(ClockSkewMargin)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Tenure, OperationTimeout, $"{nameof(LeaseOptions)}.{nameof(OperationTimeout)}");
     }
 }

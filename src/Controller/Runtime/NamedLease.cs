@@ -28,6 +28,7 @@ public sealed class NamedLease : IDisposable
         Name = Prefix + name;
         Identity = identity;
         this.options = options ?? new LeaseOptions();
+        this.options.Validate();
         time = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<NamedLease>.Instance;
     }
@@ -38,7 +39,7 @@ public sealed class NamedLease : IDisposable
     public string Identity { get; }
 
     /// <summary>How soon a replica without the lease tries again.</summary>
-    public TimeSpan RetryInterval => options.EffectiveRetryInterval;
+    public TimeSpan RetryInterval => options.RetryInterval;
 
     /// <summary>True, with a token cancelled when the lease is lost, while this replica holds the lease with time to spare.</summary>
     public bool TryGetTenure(out CancellationToken tenure)
@@ -64,7 +65,7 @@ public sealed class NamedLease : IDisposable
     {
         try
         {
-            using var timeout = new CancellationTokenSource(options.EffectiveOperationTimeout, time);
+            using var timeout = new CancellationTokenSource(options.OperationTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
             var row = (await store.ListAsync(linked.Token).WaitAsync(linked.Token)).FirstOrDefault(r => r.Name == Name);
             var now = time.GetUtcNow();
@@ -83,7 +84,7 @@ public sealed class NamedLease : IDisposable
                 Lose("the lease row changed under it");
             }
             var started = time.GetTimestamp();
-            var next = new Lease(Name, Identity, time.GetUtcNow() + options.EffectiveLeaseDuration, (row?.Version ?? 0) + 1);
+            var next = new Lease(Name, Identity, time.GetUtcNow() + options.LeaseDuration, (row?.Version ?? 0) + 1);
             if (!await store.TryWriteAsync(next, row?.Version ?? 0, linked.Token).WaitAsync(linked.Token))
             {
                 Lose("another replica wrote it first");
@@ -121,7 +122,7 @@ public sealed class NamedLease : IDisposable
             try
             {
                 var holding = await TickAsync(cancellationToken);
-                await Task.Delay(holding ? options.EffectiveRenewInterval : options.EffectiveRetryInterval, time, cancellationToken);
+                await Task.Delay(holding ? options.RenewInterval : options.RetryInterval, time, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -75,7 +75,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
 
         var started = Time.GetUtcNow();
         await SettleAsync();
-        Assert.True(Time.GetUtcNow() - started <= Options.EffectiveLeaseDuration, $"took {Time.GetUtcNow() - started}");
+        Assert.True(Time.GetUtcNow() - started <= Options.LeaseDuration, $"took {Time.GetUtcNow() - started}");
         AssertExactlyOneOwnerPerShard();
         Assert.Equal([8, 8], coordinators.Select(c => c.HeldShards.Count));
     }
@@ -94,7 +94,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         var started = Time.GetUtcNow();
         while (coordinators.Sum(c => c.HeldShards.Count) < 16)
         {
-            Time.Advance(Options.EffectiveRetryInterval);
+            Time.Advance(Options.RetryInterval);
             foreach (var coordinator in coordinators)
             {
                 await coordinator.TickAsync(default);
@@ -105,7 +105,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
                 var owners = coordinators.Append(crashed).Count(c => c.TryGetTenure(shard, out _));
                 Assert.True(owners <= 1, $"shard {shard} has {owners} owners at {Time.GetUtcNow() - started}");
             }
-            Assert.True(Time.GetUtcNow() - started <= Options.EffectiveLeaseDuration + Options.EffectiveRenewInterval, "failover too slow");
+            Assert.True(Time.GetUtcNow() - started <= Options.LeaseDuration + Options.RenewInterval, "failover too slow");
         }
         Assert.All(orphaned, s => Assert.False(crashed.TryGetTenure(s, out _)));
         await SettleAsync();
@@ -124,7 +124,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         await coordinator.TickAsync(default);
         Assert.True(coordinator.TryGetTenure(3, out var tenure));
 
-        Time.Advance(Options.EffectiveRenewInterval);
+        Time.Advance(Options.RenewInterval);
         faulty.FailWrites = true;
         Assert.False(await coordinator.TickAsync(default));
 
@@ -158,7 +158,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         Assert.False(coordinator.TryGetTenure(3, out _));
         var row = (await Store.ListAsync(default)).Single(r => r.Name == LeaseCoordinator.ShardName(3));
         Assert.Equal("fenced", row.Holder);
-        Assert.True(row.ExpiresAt - Time.GetUtcNow() >= Options.EffectiveClockSkewMargin, "work must stop at least the skew margin before the lease expires for others");
+        Assert.True(row.ExpiresAt - Time.GetUtcNow() >= Options.ClockSkewMargin, "work must stop at least the skew margin before the lease expires for others");
     }
 
     [Fact]
@@ -170,12 +170,12 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         await coordinator.TickAsync(default);
         var tenures = Enumerable.Range(0, 16).Select(s => coordinator.TryGetTenure(s, out var t) ? t : throw new InvalidOperationException($"shard {s} not held")).ToList();
 
-        Time.Advance(Options.EffectiveRenewInterval);
+        Time.Advance(Options.RenewInterval);
         var roundStarted = Time.GetUtcNow();
         // Each renewal takes 1.5 s: one after the other, 16 of them would take 24 s, past every lease.
         slow.Delay = TimeSpan.FromSeconds(1.5);
         var round = coordinator.TickAsync(default);
-        var bound = Options.EffectiveRenewConcurrency;
+        var bound = Options.ConcurrentRenewals;
         Assert.InRange(bound, 2, 15);
         for (var renewed = 0; renewed < 16; renewed += bound)
         {
@@ -183,7 +183,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
             Time.Advance(slow.Delay);
         }
         Assert.True(await round.WaitAsync(TimeSpan.FromSeconds(30)), "the round should settle");
-        Assert.True(Time.GetUtcNow() - roundStarted <= Options.EffectiveRenewInterval, $"renewals took {Time.GetUtcNow() - roundStarted}");
+        Assert.True(Time.GetUtcNow() - roundStarted <= Options.RenewInterval, $"renewals took {Time.GetUtcNow() - roundStarted}");
         Assert.Equal(bound, slow.MostInFlight);
         Assert.Equal(Enumerable.Range(0, 16), coordinator.HeldShards);
         Assert.All(tenures, t => Assert.False(t.IsCancellationRequested));
@@ -224,10 +224,10 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         await h.CreateObjectAsync("blocked");
         await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Time.Advance(options.EffectiveRenewInterval);
+        Time.Advance(options.RenewInterval);
         slow.Delay = TimeSpan.FromMinutes(1);
         var round = coordinator.TickAsync(default);
-        await slow.WaitForRenewalsAsync(options.EffectiveRenewConcurrency);
+        await slow.WaitForRenewalsAsync(options.ConcurrentRenewals);
         Time.Advance(acquired + options.Tenure - Time.GetUtcNow() - TimeSpan.FromMilliseconds(1));
         Assert.False(cancelled.Task.IsCompleted, "fenced too early");
         Time.Advance(TimeSpan.FromMilliseconds(1));
@@ -237,12 +237,12 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         var rows = (await Store.ListAsync(default)).Where(r => r.Name.StartsWith("shard-", StringComparison.Ordinal)).ToList();
         Assert.Equal(16, rows.Count);
         Assert.All(rows, r => Assert.Equal("stalled", r.Holder));
-        Assert.All(rows, r => Assert.True(r.ExpiresAt - Time.GetUtcNow() >= options.EffectiveClockSkewMargin, $"{r.Name} expires at {r.ExpiresAt}, now {Time.GetUtcNow()}"));
+        Assert.All(rows, r => Assert.True(r.ExpiresAt - Time.GetUtcNow() >= options.ClockSkewMargin, $"{r.Name} expires at {r.ExpiresAt}, now {Time.GetUtcNow()}"));
 
         // The store recovers and the hanging calls time out: the round reports the failure and takes the shards again,
         // still ours in the table, and the cancelled reconcile runs once more.
         slow.Delay = TimeSpan.Zero;
-        Time.Advance(options.EffectiveOperationTimeout);
+        Time.Advance(options.OperationTimeout);
         Assert.False(await round.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(Enumerable.Range(0, 16), coordinator.HeldShards);
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.Reconciles("blocked") == 2, "reconciled again once the shard came back");
@@ -286,9 +286,9 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         old.Dispose();
         var other = new LeaseCoordinator(Store, "new", Options with { Shards = 8 }, Time, metrics: Metrics);
         coordinators.Add(other);
-        Time.Advance(Options.EffectiveLeaseDuration);
+        Time.Advance(Options.LeaseDuration);
         await Assert.ThrowsAsync<ShardCountMismatchException>(() => other.JoinAsync(default));
-        Time.Advance(Options.EffectiveClockSkewMargin + TimeSpan.FromMilliseconds(1));
+        Time.Advance(Options.ClockSkewMargin + TimeSpan.FromMilliseconds(1));
         await other.JoinAsync(default);
         Assert.Equal(8, (await Store.ReadSettingAsync(LeaseCoordinator.ShardCountSetting, default))?.Value);
         Assert.True(await other.TickAsync(default));
@@ -322,7 +322,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
             {
                 return;
             }
-            Time.Advance(Options.EffectiveRetryInterval);
+            Time.Advance(Options.RetryInterval);
         }
         throw new InvalidOperationException("coordinators did not settle in 20 rounds");
     }
