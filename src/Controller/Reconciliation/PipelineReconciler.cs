@@ -282,7 +282,7 @@ public sealed class PipelineReconciler(
     }
 
     // From the engine on, status names the engine that now holds the resources.
-    private PipelineStatusBuilder Status(PulumiPipeline document, IConvergeEngine engine) => new(document, time.GetUtcNow()) { Engine = engine.Name };
+    private PipelineStatusBuilder Status(PulumiPipeline document, IConvergeEngine engine) => Status(document) with { Engine = engine.Name };
 
     private void Forget(string name)
     {
