@@ -204,7 +204,7 @@ public static class RunCommand
             ? await SqliteLeaseStore.OpenAsync(location.Target, cancellationToken)
             : new DynamoDbLeaseStore(location.CreateDynamoDbClient(), location.DynamoDbOptions.LeaseTableName);
         var identity = await ReplicaIdentity.ResolveAsync(http, cancellationToken: cancellationToken);
-        return new LeaseCoordinator(store, identity, new LeaseOptions(shards), TimeProvider.System, loggers.CreateLogger<LeaseCoordinator>());
+        return new LeaseCoordinator(store, identity, new LeaseOptions { Shards = shards }, TimeProvider.System, loggers.CreateLogger<LeaseCoordinator>());
     }
 
     private static string ParseAddress(string text) => IPAddress.TryParse(text, out _)

@@ -8,6 +8,7 @@ using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Planning;
 using Reconciler.Model.Rendering;
+using Reconciler.Model.Templates;
 using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Reconciliation;
@@ -24,11 +25,15 @@ public sealed class PipelineReconciler(
     TimeProvider time,
     PipelineReconcilerOptions options,
     PipelineMetrics metrics,
-    ILogger<PipelineReconciler> logger) : IReconciler<PulumiPipeline>
+    ILogger<PipelineReconciler> logger,
+    Func<string, PulumiPipelineTemplate?>? templates = null) : IReconciler<PulumiPipeline>
 {
     private const int MaxMessageLength = 1024;
 
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
+    // The template (name@generation) each spec being reconciled was merged with, for the status it writes; a key is
+    // reconciled by one worker at a time, so the entry is this reconcile's.
+    private readonly ConcurrentDictionary<string, string> _templateRefs = new(StringComparer.Ordinal);
 
     // Retries of a spec whose stack another update holds: their own backoff, so status can say when the next one is.
     private readonly ExponentialBackoff<string> _lockRetries = new(options.LockRetryBase, options.LockRetryMax > options.LockRetryBase ? options.LockRetryMax : options.LockRetryBase);
@@ -43,7 +48,8 @@ public sealed class PipelineReconciler(
         {
             // Retrying cannot help and applying without a record of it would leave untracked resources: only a
             // smaller spec (a new generation) can go on. The Stalled status keeps the resources already recorded.
-            var latest = await statusWriter.LatestAsync(document, cancellationToken);
+            // Built on the copy the refused status was for: it carries the resources an intent already recorded.
+            var latest = e.Document ?? document;
             var message = e.Message.Length > MaxMessageLength ? e.Message[..MaxMessageLength] : e.Message;
             await WriteAsync(latest, Status(latest).Build(PipelineOutcome.StatusTooLarge, message), cancellationToken);
             throw new TerminalReconcileException(StatusReasons.StatusTooLarge, $"{latest.Metadata.Name}: {message}", e);
@@ -52,19 +58,32 @@ public sealed class PipelineReconciler(
 
     private async Task<ReconcileResult> ReconcileSpecAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
-        document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
 
-        var (invalid, rendered) = Compile(document);
+        var (effective, templateRef) = Resolve(document);
+        if (effective is null)
+        {
+            var message = $"no {PulumiPipelineTemplate.KindName} named \"{document.Spec.Template}\" exists; apply it and this spec is reconciled again";
+            await WriteAsync(document, Status(document).Build(PipelineOutcome.MissingTemplate, message), cancellationToken);
+            // Not terminal: the template's creation re-enqueues this spec (TemplateDependents), as does every resync.
+            return ReconcileResult.Done;
+        }
+
+        var (invalid, rendered) = Compile(effective, templateRef);
         if (invalid.Count > 0)
         {
             var message = Summarize(invalid.Select(e => e.ToString()));
             await WriteAsync(document, Status(document).Build(PipelineOutcome.InvalidSpec, message), cancellationToken);
+            if (templateRef is not null)
+            {
+                // A change of the template can make it valid, and that change moves no generation of this spec: not parked.
+                return ReconcileResult.Done;
+            }
             throw new TerminalReconcileException(StatusReasons.InvalidSpec, $"{name} is invalid: {message}");
         }
         var desired = rendered!;
 
-        if (tokens is not null && document.Spec.Pulumi.Token() is { } token && !await tokens.ExistsAsync(token, cancellationToken))
+        if (tokens is not null && effective.Spec.Pulumi.Token() is { } token && !await tokens.ExistsAsync(token, cancellationToken))
         {
             var (missing, message) = token.IsSecret()
                 ? (PipelineOutcome.MissingTokenSecret,
@@ -99,14 +118,14 @@ public sealed class PipelineReconciler(
             return ReconcileResult.Done;
         }
 
-        var drift = IsDrift(document);
+        var drift = IsDrift(document, templateRef);
         if (drift)
         {
             var paths = Summarize(plan.ChangedPaths());
-            metrics.DriftDetected.Add(1, PipelineMetrics.Tags(("policy", document.Spec.DriftPolicy)));
-            logger.LogWarning("Drift detected on {Name} (policy {Policy}): {Paths}", name, document.Spec.DriftPolicy, paths);
+            metrics.DriftDetected.Add(1, PipelineMetrics.Tags(("policy", effective.Spec.DriftPolicy)));
+            logger.LogWarning("Drift detected on {Name} (policy {Policy}): {Paths}", name, effective.Spec.DriftPolicy, paths);
             planned = planned.WithDrift(ConditionStatus.True, StatusReasons.DriftDetected, $"live state differs from the spec: {paths}");
-            if (document.Spec.DriftPolicy == DriftPolicies.Detect)
+            if (effective.Spec.DriftPolicy == DriftPolicies.Detect)
             {
                 await WriteAsync(document, planned.Build(PipelineOutcome.DriftDetected, $"driftPolicy is Detect; not corrected: {paths}"), cancellationToken);
                 return ReconcileResult.Done;
@@ -181,16 +200,17 @@ public sealed class PipelineReconciler(
 
     public async Task<ReconcileResult> FinalizeAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
-        document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
         var owner = OwnershipIdentity.Of(document);
         var nothing = new DesiredState { SpecName = name };
         // The rendered names matter when status never recorded them (a first apply cut short).
-        var rendered = SpecValidator.Validate(name, document).Count == 0 ? PipelineRenderer.Render(document) : nothing;
+        // With its template when it is there (its deletionPolicy may be the template's); else the spec as written.
+        var effective = Resolve(document).Effective ?? document;
+        var rendered = SpecValidator.Validate(name, effective).Count == 0 ? PipelineRenderer.Render(effective) : nothing;
         var request = ObservationRequest.For(rendered, document.Status, fresh: true);
         var live = await reader.ObserveAsync(request, cancellationToken);
 
-        var retain = document.Spec.DeletionPolicy == DeletionPolicies.Retain;
+        var retain = effective.Spec.DeletionPolicy == DeletionPolicies.Retain;
         var plan = retain ? Planner.Release(live, owner) : Planner.Plan(nothing, live, owner, adopt: false);
         if (plan.Steps.Count > 0)
         {
@@ -232,39 +252,61 @@ public sealed class PipelineReconciler(
     }
 
     // A non-empty plan for a generation already converged (Ready, or drift already on record) is drift.
-    private static bool IsDrift(PulumiPipeline document) =>
+    // A template change is a change of what the spec asks for, as a new generation is: not drift.
+    private static bool IsDrift(PulumiPipeline document, string? templateRef) =>
         document.Status is { } previous
         && previous.ObservedGeneration == document.Metadata.Generation
+        && previous.ObservedTemplate == templateRef
         && (Conditions.IsTrue(previous.Conditions, ConditionTypes.Ready) || Conditions.IsTrue(previous.Conditions, ConditionTypes.Drifted));
 
-    private PipelineStatusBuilder Status(PulumiPipeline document) => new(document, time.GetUtcNow());
+    private PipelineStatusBuilder Status(PulumiPipeline document) =>
+        new(document, time.GetUtcNow()) { ObservedTemplate = _templateRefs.GetValueOrDefault(document.Metadata.Name) };
+
+    /// <summary>The spec to render (merged with its template) and the template's <c>name@generation</c>; a null spec when the template is missing.</summary>
+    private (PulumiPipeline? Effective, string? TemplateRef) Resolve(PulumiPipeline document)
+    {
+        var name = document.Metadata.Name;
+        if (document.Spec.Template is not { } templateName)
+        {
+            _templateRefs.TryRemove(name, out _);
+            return (document, null);
+        }
+        if (templates?.Invoke(templateName) is not { } template)
+        {
+            _templateRefs.TryRemove(name, out _);
+            return (null, null);
+        }
+        var templateRef = $"{templateName}@{template.Metadata.Generation}";
+        _templateRefs[name] = templateRef;
+        return (TemplateMerge.Effective(document, template), templateRef);
+    }
 
     // From the engine on, status names the engine that now holds the resources.
-    private PipelineStatusBuilder Status(PulumiPipeline document, IConvergeEngine engine) => new(document, time.GetUtcNow()) { Engine = engine.Name };
+    private PipelineStatusBuilder Status(PulumiPipeline document, IConvergeEngine engine) => Status(document) with { Engine = engine.Name };
 
     private void Forget(string name)
     {
         _lockRetries.Forget(name);
-        statusWriter.Forget(name);
         _validated.TryRemove(name, out _);
+        _templateRefs.TryRemove(name, out _);
     }
 
     // Validation depends only on the spec (what generation versions), the annotations that matter and the uid, so a resync of
     // an unchanged spec reuses its verdict. The rendered state is not kept: it costs tens of microseconds to make
     // again and tens of kilobytes to hold, times every spec, in the steady state's memory.
-    private (IReadOnlyList<ValidationError> Errors, DesiredState? Desired) Compile(PulumiPipeline document)
+    private (IReadOnlyList<ValidationError> Errors, DesiredState? Desired) Compile(PulumiPipeline document, string? templateRef)
     {
         var meta = document.Metadata;
         IReadOnlyList<ValidationError> errors;
         var annotations = ReconcilePredicate.Annotations(meta);
-        if (_validated.TryGetValue(meta.Name, out var known) && known.Generation == meta.Generation && known.Uid == meta.Uid && known.Annotations == annotations && meta.Generation > 0)
+        if (_validated.TryGetValue(meta.Name, out var known) && known.Generation == meta.Generation && known.Uid == meta.Uid && known.Annotations == annotations && known.Template == templateRef && meta.Generation > 0)
         {
             errors = known.Errors;
         }
         else
         {
             errors = SpecValidator.Validate(meta.Name, document);
-            _validated[meta.Name] = new Validated(meta.Uid, meta.Generation, annotations, errors.Count == 0 ? [] : errors);
+            _validated[meta.Name] = new Validated(meta.Uid, meta.Generation, annotations, templateRef, errors.Count == 0 ? [] : errors);
         }
         return (errors, errors.Count == 0 ? PipelineRenderer.Render(document) : null);
     }
@@ -361,7 +403,7 @@ public sealed class PipelineReconciler(
         _ => null,
     };
 
-    private sealed record Validated(string? Uid, long Generation, string Annotations, IReadOnlyList<ValidationError> Errors);
+    private sealed record Validated(string? Uid, long Generation, string Annotations, string? Template, IReadOnlyList<ValidationError> Errors);
 
     private static string InSync(IReadOnlyList<ResourceStatus> resources) => $"{resources.Count} resources in sync";
 

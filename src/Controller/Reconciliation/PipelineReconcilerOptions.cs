@@ -1,10 +1,12 @@
+using Reconciler.Controller.Runtime;
+
 namespace Reconciler.Controller.Reconciliation;
 
 /// <summary>Settings of <see cref="PipelineReconciler"/>.</summary>
 public sealed record PipelineReconcilerOptions
 {
     /// <summary>The informer's resync period: status reports the next resync from it, and a conflict is looked at again after it.</summary>
-    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan ResyncPeriod { get; init; } = RuntimeDefaults.ResyncPeriod;
 
     /// <summary>When to look again for a missing Pulumi access-token parameter.</summary>
     public TimeSpan MissingTokenRetry { get; init; } = TimeSpan.FromMinutes(1);

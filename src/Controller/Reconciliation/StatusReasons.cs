@@ -7,6 +7,7 @@ public static class StatusReasons
     public const string Applying = "Applying";
     public const string InvalidSpec = "InvalidSpec";
     public const string ResourceConflict = "ResourceConflict";
+    public const string MissingTemplate = "MissingTemplate";
     public const string MissingTokenParameter = "MissingTokenParameter";
     public const string MissingTokenSecret = "MissingTokenSecret";
     public const string AwsError = "AwsError";

@@ -16,6 +16,9 @@ public sealed record PipelineStatus
     public DateTimeOffset? NextRetryTime { get; init; }
     public DateTimeOffset? NextResyncTime { get; init; }
     public string? SourceRevision { get; init; }
+
+    /// <summary>The template (<c>name@generation</c>) the observed generation was merged with; null for a spec without one.</summary>
+    public string? ObservedTemplate { get; init; }
 }
 
 /// <summary>A Kubernetes-style condition; <see cref="LastTransitionTime"/> moves only when <see cref="Status"/> flips.</summary>

@@ -102,8 +102,13 @@ public sealed class SyncLoopTests
         var first = h.Repo.Commit("first");
         // Real time here: the leases' expiry and operation timeouts run on the clock, and a fake one moved by the test
         // could time a store call out under load. The lease outlives any stall of this machine by far.
-        var leaseOptions = new LeaseOptions(LeaseDuration: TimeSpan.FromSeconds(30), RenewInterval: TimeSpan.FromMilliseconds(500),
-            RetryInterval: TimeSpan.FromMilliseconds(50), OperationTimeout: TimeSpan.FromSeconds(10));
+        var leaseOptions = new LeaseOptions
+        {
+            LeaseDuration = TimeSpan.FromSeconds(30),
+            RenewInterval = TimeSpan.FromMilliseconds(500),
+            RetryInterval = TimeSpan.FromMilliseconds(50),
+            OperationTimeout = TimeSpan.FromSeconds(10),
+        };
         var leases = await SqliteLeaseStore.OpenAsync(h.DatabasePath, CancellationToken.None);
         var results = new ConcurrentQueue<(string Replica, SyncResult Result)>();
         var replicas = new[] { "replica-1", "replica-2" }.Select(identity =>
