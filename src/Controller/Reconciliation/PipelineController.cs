@@ -28,6 +28,7 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
     /// <exception cref="FormatException">The engine named in the options is not registered.</exception>
     public PipelineController(ReconcilerHost host, PipelineControllerOptions options, PipelineMetrics? metrics = null, RuntimeMetrics? runtimeMetrics = null)
     {
+        options.Validate();
         Options = options;
         Metrics = metrics ?? PipelineMetrics.Default;
         var loggers = host.Loggers;
@@ -49,7 +50,8 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
             Reader = reader;
             _ownedReader = reader;
         }
-        Engine = host.Engines.Create(options.Engine, new EngineContext(host.Aws, Reader, time, loggers, options.EngineSettings));
+        Engines = new ConvergeEngines(host.Engines, options.Engine, new EngineContext(host.Aws, Reader, time, loggers, options.EngineSettings));
+        Engine = Engines.Default;
         var tokens = options.SkipTokenCheck || host.Aws.Ssm is null
             ? null
             : new AccessTokenCheck(host.Aws.Ssm, host.Aws.SecretsManager, time, options.TokenParameterTtl, TimeSpan.FromSeconds(30));
@@ -61,11 +63,11 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
             loggers.CreateLogger<Informer<PulumiPipelineTemplate>>());
         Reconciler = new PipelineReconciler(
             Reader,
-            Engine,
+            Engines,
             tokens,
-            new PipelineStatusWriter(host.Store, time, resync, Metrics, loggers.CreateLogger<PipelineStatusWriter>()),
+            new PipelineStatusWriter(host.Store, time, resync, Metrics, loggers.CreateLogger<PipelineStatusWriter>(), _cache),
             time,
-            new PipelineReconcilerOptions { ResyncPeriod = resync },
+            new PipelineReconcilerOptions { ResyncPeriod = resync, LockRetryBase = options.RetryBaseDelay },
             Metrics,
             loggers.CreateLogger<PipelineReconciler>(),
             name => _templates.TryGet(name, out var template) ? template : null);
@@ -75,8 +77,14 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
             Reconciler,
             _cache,
             host.Source,
-            new ControllerOptions(ControllerName, options.Workers, options.ReconcileTimeout, options.ShutdownTimeout,
-                Queue: new WorkQueueOptions(ControllerName, BaseDelay: options.RetryBaseDelay)),
+            new ControllerOptions
+            {
+                Name = ControllerName,
+                Workers = options.Workers,
+                ReconcileTimeout = options.ReconcileTimeout,
+                ShutdownTimeout = options.ShutdownTimeout,
+                Queue = new WorkQueueOptions { BaseDelay = options.RetryBaseDelay },
+            },
             time,
             loggers.CreateLogger<Controller<PulumiPipeline>>(),
             runtimeMetrics,
@@ -96,7 +104,11 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
 
     public ILiveStateReader Reader { get; }
 
+    /// <summary>The controller's <c>--engine</c>, the engine of every spec without <c>spec.engine</c>.</summary>
     public IConvergeEngine Engine { get; }
+
+    /// <summary>The default engine and those specs name in <c>spec.engine</c>.</summary>
+    public ConvergeEngines Engines { get; }
 
     public PipelineReconciler Reconciler { get; }
 

@@ -21,4 +21,6 @@ public sealed record PipelineOutcome(string Phase, string Reason, bool Ready, bo
     public static readonly PipelineOutcome ApplyFailed =           new(StatusPhases.Failed,       StatusReasons.AwsError,              false, true,        false,  false);
     public static readonly PipelineOutcome DeletionFailed =        new(StatusPhases.Deleting,     StatusReasons.AwsError,              false, true,        false,  false);
     public static readonly PipelineOutcome DeletionPending =       new(StatusPhases.Deleting,     StatusReasons.Deleting,              false, true,        false,  false);
+    public static readonly PipelineOutcome StackLocked =           new(StatusPhases.Reconciling,  StatusReasons.StackLocked,           false, true,        false,  false);
+    public static readonly PipelineOutcome DeletionLocked =        new(StatusPhases.Deleting,     StatusReasons.StackLocked,           false, true,        false,  false);
 }

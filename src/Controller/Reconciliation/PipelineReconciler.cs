@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Reconciler.Controller.Engines;
 using Reconciler.Controller.Observation;
@@ -18,7 +19,7 @@ namespace Reconciler.Controller.Reconciliation;
 /// </summary>
 public sealed class PipelineReconciler(
     ILiveStateReader reader,
-    IConvergeEngine engine,
+    ConvergeEngines engines,
     AccessTokenCheck? tokens,
     PipelineStatusWriter statusWriter,
     TimeProvider time,
@@ -34,6 +35,9 @@ public sealed class PipelineReconciler(
     // reconciled by one worker at a time, so the entry is this reconcile's.
     private readonly ConcurrentDictionary<string, string> _templateRefs = new(StringComparer.Ordinal);
 
+    // Retries of a spec whose stack another update holds: their own backoff, so status can say when the next one is.
+    private readonly ExponentialBackoff<string> _lockRetries = new(options.LockRetryBase, options.LockRetryMax > options.LockRetryBase ? options.LockRetryMax : options.LockRetryBase);
+
     public async Task<ReconcileResult> ReconcileAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
         try
@@ -44,7 +48,8 @@ public sealed class PipelineReconciler(
         {
             // Retrying cannot help and applying without a record of it would leave untracked resources: only a
             // smaller spec (a new generation) can go on. The Stalled status keeps the resources already recorded.
-            var latest = await statusWriter.LatestAsync(document, cancellationToken);
+            // Built on the copy the refused status was for: it carries the resources an intent already recorded.
+            var latest = e.Document ?? document;
             var message = e.Message.Length > MaxMessageLength ? e.Message[..MaxMessageLength] : e.Message;
             await WriteAsync(latest, Status(latest).Build(PipelineOutcome.StatusTooLarge, message), cancellationToken);
             throw new TerminalReconcileException(StatusReasons.StatusTooLarge, $"{latest.Metadata.Name}: {message}", e);
@@ -53,7 +58,6 @@ public sealed class PipelineReconciler(
 
     private async Task<ReconcileResult> ReconcileSpecAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
-        document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
 
         var (effective, templateRef) = Resolve(document);
@@ -90,11 +94,14 @@ public sealed class PipelineReconciler(
             return ReconcileResult.Requeue(options.MissingTokenRetry);
         }
 
+        var engine = engines.For(document.Spec.Engine);
+        await HandOverAsync(document, engine, cancellationToken);
+
         var live = await reader.ObserveAsync(ObservationRequest.For(desired, document.Status), cancellationToken);
         var owner = OwnershipIdentity.Of(document);
         var adopt = OwnershipIdentity.WantsAdoption(document);
         var plan = Planner.Plan(desired, live, owner, adopt);
-        var planned = Status(document) with { Resources = Resources(desired, live, plan, null) };
+        var planned = Status(document, engine) with { Resources = Resources(desired, live, plan, null) };
 
         if (plan.Conflicts.Count > 0)
         {
@@ -134,12 +141,17 @@ public sealed class PipelineReconciler(
 
         var started = time.GetTimestamp();
         var outcome = await engine.ApplyAsync(new ConvergeRequest(owner, adopt, desired, live, plan), cancellationToken);
-        var applied = Status(recorded) with { Resources = Resources(desired, live, plan, outcome), LastApply = Record(outcome, time.GetElapsedTime(started)) };
-        Count(outcome);
+        var applied = Status(recorded, engine) with { Resources = Resources(desired, live, plan, outcome), LastApply = Record(engine, outcome, time.GetElapsedTime(started)) };
+        Count(engine, outcome);
 
         if (!outcome.Succeeded)
         {
             var errors = Summarize(outcome.Errors.Select(e => e.ToString()));
+            if (outcome.Errors.All(e => e.Code == StatusReasons.StackLocked))
+            {
+                // Nothing was applied: the last apply on record stays, and the spec waits for the lock with its own backoff.
+                return await StackLockedAsync(recorded, applied with { LastApply = recorded.Status?.LastApply, Drifted = planned.Drifted }, PipelineOutcome.StackLocked, errors, cancellationToken);
+            }
             if (outcome.Errors.Any(e => e.Code == StatusReasons.ResourceConflict))
             {
                 await WriteAsync(recorded, applied.Build(PipelineOutcome.ResourceConflict, errors), cancellationToken);
@@ -156,14 +168,38 @@ public sealed class PipelineReconciler(
         {
             metrics.DriftCorrected.Add(1);
         }
+        _lockRetries.Forget(name);
         // The same message as an in-sync resync writes, so the next resync finds nothing to write.
         await WriteAsync(recorded, applied.Build(PipelineOutcome.Converged, InSync(applied.Resources)), cancellationToken);
         return ReconcileResult.Done;
     }
 
+    // A spec that names another engine than the one holding its resources: the holder lets go of them first (a Pulumi
+    // stack is removed, the resources stay), and the new engine takes them as they are (the Pulumi engine imports them).
+    private async Task HandOverAsync(PulumiPipeline document, IConvergeEngine engine, CancellationToken cancellationToken)
+    {
+        var holder = Holder(document);
+        if (await engines.HandOverAsync(document.Metadata.Name, holder, engine, cancellationToken))
+        {
+            logger.LogInformation("{Name}: resources handed over from engine {From} to engine {To}", document.Metadata.Name, holder, engine.Name);
+        }
+    }
+
+    // The engine whose state holds the resources; specs converged before status recorded it name it in their last apply.
+    private static string? Holder(PulumiPipeline document) => document.Status?.Engine ?? document.Status?.LastApply?.Engine;
+
+    private async Task<ReconcileResult> StackLockedAsync(PulumiPipeline recorded, PipelineStatusBuilder status, PipelineOutcome outcome, string errors, CancellationToken cancellationToken)
+    {
+        var delay = _lockRetries.When(recorded.Metadata.Name);
+        var retry = time.GetUtcNow() + delay;
+        var message = $"{errors}; next retry at {retry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}";
+        await WriteAsync(recorded, status.Build(outcome, message) with { NextRetryTime = retry }, cancellationToken);
+        logger.LogInformation("{Name}: stack locked, retrying in {Delay}", recorded.Metadata.Name, delay);
+        return ReconcileResult.Requeue(delay);
+    }
+
     public async Task<ReconcileResult> FinalizeAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
-        document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
         var owner = OwnershipIdentity.Of(document);
         var nothing = new DesiredState { SpecName = name };
@@ -178,13 +214,19 @@ public sealed class PipelineReconciler(
         var plan = retain ? Planner.Release(live, owner) : Planner.Plan(nothing, live, owner, adopt: false);
         if (plan.Steps.Count > 0)
         {
+            // The engine that holds the resources deletes them (a spec switched since its last converge has not moved yet).
+            var engine = Holder(document) is { } holder && engines.Knows(holder) ? engines.Get(holder) : engines.For(document.Spec.Engine);
             var started = time.GetTimestamp();
             var outcome = await engine.ApplyAsync(new ConvergeRequest(owner, false, nothing, live, plan), cancellationToken);
-            Count(outcome);
+            Count(engine, outcome);
             if (!outcome.Succeeded)
             {
                 var errors = Summarize(outcome.Errors.Select(e => e.ToString()));
-                var failed = Status(document) with { LastApply = Record(outcome, time.GetElapsedTime(started)) };
+                if (outcome.Errors.All(e => e.Code == StatusReasons.StackLocked))
+                {
+                    return await StackLockedAsync(document, Status(document), PipelineOutcome.DeletionLocked, errors, cancellationToken);
+                }
+                var failed = Status(document) with { LastApply = Record(engine, outcome, time.GetElapsedTime(started)) };
                 await WriteAsync(document, failed.Build(PipelineOutcome.DeletionFailed, errors), cancellationToken);
                 throw new ConvergeFailedException($"{name}: deletion failed: {errors}");
             }
@@ -239,9 +281,12 @@ public sealed class PipelineReconciler(
         return (TemplateMerge.Effective(document, template), templateRef);
     }
 
+    // From the engine on, status names the engine that now holds the resources.
+    private PipelineStatusBuilder Status(PulumiPipeline document, IConvergeEngine engine) => new(document, time.GetUtcNow()) { Engine = engine.Name };
+
     private void Forget(string name)
     {
-        statusWriter.Forget(name);
+        _lockRetries.Forget(name);
         _validated.TryRemove(name, out _);
         _templateRefs.TryRemove(name, out _);
     }
@@ -269,7 +314,7 @@ public sealed class PipelineReconciler(
     private Task<PulumiPipeline> WriteAsync(PulumiPipeline document, PipelineStatus status, CancellationToken cancellationToken) =>
         statusWriter.WriteAsync(document, status, cancellationToken);
 
-    private ApplyRecord Record(ApplyOutcome outcome, TimeSpan duration) => new()
+    private ApplyRecord Record(IConvergeEngine engine, ApplyOutcome outcome, TimeSpan duration) => new()
     {
         Engine = engine.Name,
         Result = outcome.Succeeded ? "Succeeded" : "Failed",
@@ -280,7 +325,7 @@ public sealed class PipelineReconciler(
         FinishedAt = time.GetUtcNow(),
     };
 
-    private void Count(ApplyOutcome outcome)
+    private void Count(IConvergeEngine engine, ApplyOutcome outcome)
     {
         metrics.Applies.Add(1, PipelineMetrics.Tags(("engine", engine.Name), ("result", outcome.Succeeded ? "succeeded" : "failed")));
         foreach (var applied in outcome.Resources)

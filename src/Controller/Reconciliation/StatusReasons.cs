@@ -16,6 +16,9 @@ public static class StatusReasons
     public const string NoDrift = "NoDrift";
     public const string Deleting = "Deleting";
     public const string StatusTooLarge = "StatusTooLarge";
+
+    /// <summary>Another update holds the spec's Pulumi stack; the spec is retried (status says when).</summary>
+    public const string StackLocked = "StackLocked";
 }
 
 /// <summary>The values of <c>status.phase</c>.</summary>

@@ -10,6 +10,9 @@ public sealed record PipelineStatus
     public IReadOnlyList<Condition> Conditions { get; init => field = value ?? []; } = [];
     public IReadOnlyList<ResourceStatus> Resources { get; init => field = value ?? []; } = [];
     public ApplyRecord? LastApply { get; init; }
+
+    /// <summary>The engine whose state holds the resources (a Pulumi stack's, or none for direct): the one that last converged them or took them over.</summary>
+    public string? Engine { get; init; }
     public DateTimeOffset? NextRetryTime { get; init; }
     public DateTimeOffset? NextResyncTime { get; init; }
     public string? SourceRevision { get; init; }
