@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Reconciler.Controller.Aws;
 using Reconciler.Controller.Observation;
 using Reconciler.Model.Aws;
+using Reconciler.Model.Documents;
 using Reconciler.Model.Planning;
 using Reconciler.Model.Rendering;
 
@@ -220,8 +221,12 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
         }
         // CreatePipeline does not answer the ARN; the read also primes the observation cache.
         var created = await ReadPipelineAsync(name, cancellationToken);
-        return new AppliedResource(ResourceKind.CodePipeline, name, created?.Metadata?.PipelineArn, StepAction.Create);
+        return new AppliedResource(ResourceKind.CodePipeline, name, created?.Metadata?.PipelineArn, StepAction.Create, Observed(desired, created));
     }
+
+    // What the status records of a pipeline read after its change: only if it is what was desired (no hand change came between).
+    private static ObservedPipeline? Observed(DesiredPipeline desired, LivePipeline? read) =>
+        read is not null && ResourceDiff.Pipeline(desired, read).Count == 0 ? KnownPipeline.Stamp(desired, read) : null;
 
     private async Task<AppliedResource?> UpdatePipelineAsync(DesiredPipeline desired, LivePipeline live, PlanStep step, CancellationToken cancellationToken)
     {
@@ -237,7 +242,7 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
             {
                 await codePipeline.CreatePipelineAsync(desired.Declaration, desired.Tags, cancellationToken);
                 var created = await ReadPipelineAsync(name, cancellationToken);
-                return new AppliedResource(ResourceKind.CodePipeline, name, created?.Metadata?.PipelineArn, StepAction.Create);
+                return new AppliedResource(ResourceKind.CodePipeline, name, created?.Metadata?.PipelineArn, StepAction.Create, Observed(desired, created));
             }
         }
         var arn = live.Metadata?.PipelineArn;
@@ -245,7 +250,10 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
         {
             await FixPipelineTagsAsync(arn, desired.Tags, live.Tags, cancellationToken);
         }
-        return new AppliedResource(ResourceKind.CodePipeline, name, arn, StepAction.Update);
+        // UpdatePipeline does not answer the update time a restarted process compares ListPipelines with; the read
+        // is kept as the freshest there is, so it costs the next resync nothing.
+        var updated = await ReadPipelineAsync(name, cancellationToken);
+        return new AppliedResource(ResourceKind.CodePipeline, name, arn ?? updated?.Metadata?.PipelineArn, StepAction.Update, Observed(desired, updated));
     }
 
     // CodePipeline keeps tags apart from the declaration: set what differs, remove what is not desired.

@@ -6,7 +6,8 @@ namespace Reconciler.Controller.Engines;
 /// <summary>
 /// The "invalidate what I changed" half of the engine contract, done once for every engine: before an apply, whatever
 /// the reader cached of the plan's resources is dropped (so no read during the apply answers from before it); after it,
-/// so is every resource changed or failed other than by a create, whose post-create read is kept as the freshest there is.
+/// so is every resource changed or failed other than by a create, or by an update the engine read again after (a pipeline
+/// with <see cref="AppliedResource.Observed"/>): those reads are kept as the freshest there are.
 /// </summary>
 internal sealed class InvalidatingEngine(IConvergeEngine inner, ILiveStateReader reader) : IConvergeEngine
 {
@@ -22,7 +23,7 @@ internal sealed class InvalidatingEngine(IConvergeEngine inner, ILiveStateReader
             reader.Invalidate(step.Kind, step.Name);
         }
         var outcome = await inner.ApplyAsync(request, cancellationToken);
-        foreach (var applied in outcome.Resources.Where(r => r.Action != StepAction.Create))
+        foreach (var applied in outcome.Resources.Where(r => r.Action != StepAction.Create && r.Observed is null))
         {
             reader.Invalidate(applied.Kind, applied.Name);
         }

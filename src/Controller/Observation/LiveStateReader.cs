@@ -30,7 +30,7 @@ public sealed class LiveStateReader : ILiveStateReader, IAsyncDisposable
         var pipelines = new Dictionary<string, LivePipeline>(StringComparer.Ordinal);
         foreach (var name in request.PipelineNames)
         {
-            if (await _pipelines.GetAsync(name, request.Fresh, cancellationToken) is { } pipeline)
+            if (await _pipelines.GetAsync(name, request.Fresh, request.Known?.AsSeen.Declaration.Name == name ? request.Known : null, cancellationToken) is { } pipeline)
             {
                 pipelines[name] = pipeline;
             }
@@ -48,6 +48,9 @@ public sealed class LiveStateReader : ILiveStateReader, IAsyncDisposable
     }
 
     public void StartResync() => _pipelines.ExpireSnapshot();
+
+    /// <summary>Project look-ups not yet taken into a batch.</summary>
+    internal int WaitingLookups => _batcher.Waiting;
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using Reconciler.Controller.Reconciliation;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Planning;
 using Reconciler.Model.Rendering;
@@ -7,6 +8,9 @@ namespace Reconciler.Controller.Observation;
 /// <summary>The names whose live state one reconcile needs; <see cref="Fresh"/> bypasses every cache (confirmations, conflicts).</summary>
 public sealed record ObservationRequest(IReadOnlyList<string> ProjectNames, IReadOnlyList<string> PipelineNames, bool Fresh = false)
 {
+    /// <summary>The desired pipeline as the status last saw it in sync, if it did: trusted while ListPipelines shows it unchanged.</summary>
+    public KnownPipeline? Known { get; init; }
+
     /// <summary>
     /// What a spec desires plus what its status says it had (the inventory), so that resources of a removed
     /// stage are observed and can be deleted.
@@ -26,6 +30,13 @@ public sealed record ObservationRequest(IReadOnlyList<string> ProjectNames, IRea
                 pipelines.Add(resource.Name);
             }
         }
-        return new ObservationRequest(projects, pipelines, fresh);
+        KnownPipeline? known = null;
+        if (!fresh && desired.Pipeline is { } wanted)
+        {
+            // The digest is computed only for a pipeline the status has a record of.
+            var recorded = status?.Resources.FirstOrDefault(r => r.Observed is not null && r.Name == wanted.Declaration.Name);
+            known = recorded is null ? null : KnownPipeline.From(wanted, recorded, ResourceStates.Synced);
+        }
+        return new ObservationRequest(projects, pipelines, fresh) { Known = known };
     }
 }

@@ -32,8 +32,11 @@ public sealed class PipelineCatalog : IDisposable
         _refreshPeriod = refreshPeriod;
     }
 
-    /// <summary>The pipeline, or null when it does not exist; <paramref name="fresh"/> always reads it.</summary>
-    public async Task<LivePipeline?> GetAsync(string name, bool fresh, CancellationToken cancellationToken)
+    /// <summary>
+    /// The pipeline, or null when it does not exist; <paramref name="fresh"/> always reads it. <paramref name="known"/>,
+    /// what the spec's status recorded, stands for a pipeline this process has not read while the snapshot shows it unchanged.
+    /// </summary>
+    public async Task<LivePipeline?> GetAsync(string name, bool fresh, KnownPipeline? known, CancellationToken cancellationToken)
     {
         if (fresh)
         {
@@ -47,9 +50,12 @@ public sealed class PipelineCatalog : IDisposable
         }
         if (snapshot.Pipelines.TryGetValue(name, out var summary))
         {
-            return read?.Pipeline is { } cached && cached.Declaration.Version == summary.Version && cached.Metadata?.Updated == summary.Updated
-                ? cached
-                : await ReadAsync(name, cancellationToken);
+            if (read?.Pipeline is { } cached && cached.Declaration.Version == summary.Version && cached.Metadata?.Updated == summary.Updated)
+            {
+                return cached;
+            }
+            // Not kept as a read: it is the declaration, not all the service holds, and the status keeps it anyway.
+            return known is not null && known.Matches(summary) ? known.AsSeen : await ReadAsync(name, cancellationToken);
         }
         // Not listed: gone since our last read, or never seen (it may have been made after the snapshot).
         return read is not null ? Forget(name) : await ReadAsync(name, cancellationToken);

@@ -7,12 +7,15 @@ namespace Reconciler.Controller.Observation;
 
 /// <summary>
 /// Coalesces the project look-ups of concurrent reconciles into BatchGetProjects calls of up to 100 names:
-/// a batch leaves when it is full, or when its window (counted from its first name) has passed and a send slot is free.
+/// a batch leaves when it is full, or once no name has come for a window (five windows at most) and a send slot is free.
 /// </summary>
 public sealed class ProjectBatcher : IAsyncDisposable
 {
     /// <summary>BatchGetProjects takes at most this many names.</summary>
     public const int MaxBatchSize = 100;
+
+    /// <summary>A batch still filling leaves after this many windows, however steadily names come.</summary>
+    public const int MaxOpenWindows = 5;
 
     private readonly ICodeBuildClient _codeBuild;
     private readonly TimeProvider _time;
@@ -33,6 +36,9 @@ public sealed class ProjectBatcher : IAsyncDisposable
         _inFlight = new SemaphoreSlim(Math.Max(1, maxConcurrentBatches));
         _loop = Task.Run(() => RunAsync(_stopping.Token));
     }
+
+    /// <summary>Look-ups not yet taken into a batch (tests wait on it before moving a fake clock).</summary>
+    internal int Waiting => _lookups.Reader.Count;
 
     /// <summary>The found projects among <paramref name="names"/>; absent names were not found.</summary>
     public async Task<IReadOnlyDictionary<string, CodeBuildProject>> GetAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
@@ -122,20 +128,39 @@ public sealed class ProjectBatcher : IAsyncDisposable
         }
     }
 
-    // Waits for more names until the window (from the batch's first name) closes or the batch fills.
+    // Waits for more names until none has come for a window, the batch has been open for MaxOpenWindows windows, or it
+    // fills. While reconciles keep arriving (a resync, a start-up) batches leave full; a lone reconcile waits one window.
     private async Task<Lookup?> FillAsync(ChannelReader<Lookup> reader, Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch, CancellationToken stopping)
     {
         using var window = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var opened = _time.GetTimestamp();
+        var last = opened;
+        var limit = _window * MaxOpenWindows;
         var closes = Task.Delay(_window, _time, window.Token);
+        Task<bool>? more = null;
         try
         {
             while (batch.Count < MaxBatchSize)
             {
-                var more = reader.WaitToReadAsync(stopping).AsTask();
-                if (await Task.WhenAny(more, closes) == closes || !await more)
+                more ??= reader.WaitToReadAsync(stopping).AsTask();
+                if (await Task.WhenAny(more, closes) == closes)
+                {
+                    // One timer a window rather than one a name: on waking, wait out what is left of the quiet period.
+                    var quiet = _time.GetElapsedTime(last);
+                    var open = _time.GetElapsedTime(opened);
+                    if (quiet >= _window || open >= limit)
+                    {
+                        return null;
+                    }
+                    closes = Task.Delay(Min(_window - quiet, limit - open), _time, window.Token);
+                    continue;
+                }
+                if (!await more)
                 {
                     return null;
                 }
+                more = null;
+                last = _time.GetTimestamp();
                 if (Drain(reader, batch) is { } carried)
                 {
                     return carried;
@@ -148,6 +173,8 @@ public sealed class ProjectBatcher : IAsyncDisposable
             await window.CancelAsync();
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     // Waits for a send slot; while every slot is busy the batch keeps filling, so a busy start-up (every reconcile
     // validating, rendering and reading at once) sends full batches rather than one per window.

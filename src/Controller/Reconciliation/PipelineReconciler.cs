@@ -354,11 +354,22 @@ public sealed class PipelineReconciler(
         }
         var arns = new Dictionary<ResourceRef, string?>();
         var gone = new HashSet<ResourceRef>();
+        // A pipeline's version and update time when it was last seen in sync: by this observation, or by the engine's read after its change.
+        var observed = new Dictionary<ResourceRef, ObservedPipeline?>();
+        if (desired.Pipeline is { } seen && live.Pipelines.TryGetValue(seen.Declaration.Name, out var livePipeline))
+        {
+            var resource = new ResourceRef(ResourceKind.CodePipeline, seen.Declaration.Name);
+            if (!states.ContainsKey(resource))
+            {
+                observed[resource] = KnownPipeline.Stamp(seen, livePipeline);
+            }
+        }
         foreach (var applied in outcome?.Resources ?? [])
         {
             var resource = new ResourceRef(applied.Kind, applied.Name);
             states[resource] = ResourceStates.Synced;
             arns[resource] = applied.Arn;
+            observed[resource] = applied.Observed;
             if (applied.Action == StepAction.Delete)
             {
                 gone.Add(resource);
@@ -368,6 +379,7 @@ public sealed class PipelineReconciler(
         {
             var resource = new ResourceRef(error.Kind, error.Name);
             states[resource] = ResourceStates.Failed;
+            observed.Remove(resource);
             gone.Remove(resource);
         }
 
@@ -393,6 +405,7 @@ public sealed class PipelineReconciler(
             Name = resource.Name,
             Arn = arns.GetValueOrDefault(resource) ?? LiveArn(live, resource),
             State = states.GetValueOrDefault(resource, ResourceStates.Synced),
+            Observed = observed.GetValueOrDefault(resource),
         }).ToList();
     }
 

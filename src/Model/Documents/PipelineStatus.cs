@@ -56,6 +56,9 @@ public sealed record ResourceStatus
     public string Name { get; init => field = value ?? ""; } = "";
     public string? Arn { get; init; }
     public string State { get; init => field = value ?? ""; } = "";
+
+    /// <summary>For a pipeline in sync: its version and update time then, so a new process need not read it again while they hold.</summary>
+    public ObservedPipeline? Observed { get; init; }
 }
 
 /// <summary>The outcome of the last converge.</summary>

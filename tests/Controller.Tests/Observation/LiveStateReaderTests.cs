@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Reconciler.Controller.Aws;
 using Reconciler.Controller.Observation;
+using Reconciler.Controller.Reconciliation;
 using Reconciler.Model.Aws;
+using Reconciler.Model.Documents;
 using Reconciler.Model.Planning;
 using Reconciler.Model.Rendering;
 using static Reconciler.Controller.Tests.EndToEnd.ControllerHarness;
@@ -57,6 +59,32 @@ public sealed class LiveStateReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_keeps_filling_past_its_first_window_while_names_keep_coming()
+    {
+        await using var reader = NewReader();
+        Task<LiveState> Look(string name) => reader.ObserveAsync(new ObservationRequest([name], []), CancellationToken.None);
+
+        // Window 1 s: a at 0, b at 0.6 s, c at 1.2 s, each less than a window after the one before.
+        var a = Look("stream-a");
+        await WaitUntilAsync(() => reader.WaitingLookups == 0);
+        _time.Advance(TimeSpan.FromMilliseconds(600));
+        var b = Look("stream-b");
+        await WaitUntilAsync(() => reader.WaitingLookups == 0);
+        _time.Advance(TimeSpan.FromMilliseconds(600));
+        var c = Look("stream-c");
+        await WaitUntilAsync(() => reader.WaitingLookups == 0);
+        var all = Task.WhenAll(a, b, c);
+        await WaitUntilAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            return all.IsCompleted;
+        });
+
+        // One call: the window counts from the last name, not the first (which would have sent a and b without c).
+        Assert.Equal(1, Calls("CodeBuild.BatchGetProjects"));
+    }
+
+    [Fact]
     public async Task A_pipeline_is_read_whole_only_when_new_or_changed_and_a_resync_retakes_the_snapshot()
     {
         var document = Sample("payments-pipeline.json") with { Metadata = Sample("payments-pipeline.json").Metadata with { Uid = "u" } };
@@ -91,6 +119,38 @@ public sealed class LiveStateReaderTests : IAsyncLifetime
         var gone = await reader.ObserveAsync(request, CancellationToken.None);
         Assert.Empty(gone.Pipelines);
         Assert.Equal(2, Calls("CodePipeline.GetPipeline"));
+    }
+
+    [Fact]
+    public async Task A_known_pipeline_stands_for_a_read_while_the_snapshot_shows_its_version_and_update_time_and_no_longer()
+    {
+        var document = Sample("payments-pipeline.json") with { Metadata = Sample("payments-pipeline.json").Metadata with { Uid = "k" } };
+        var pipeline = PipelineRenderer.Render(document).Pipeline!;
+        var name = pipeline.Declaration.Name;
+        await _cloud.Clients.CodePipeline.CreatePipelineAsync(pipeline.Declaration, pipeline.Tags, CancellationToken.None);
+        var seen = await _cloud.Clients.CodePipeline.GetPipelineAsync(name, CancellationToken.None);
+        var stamp = KnownPipeline.Stamp(pipeline, new LivePipeline(seen.Pipeline, seen.Metadata, pipeline.Tags))!;
+        var recorded = new ResourceStatus { Kind = "CodePipeline", Name = name, Arn = seen.Metadata!.PipelineArn, State = ResourceStates.Synced, Observed = stamp };
+        var known = KnownPipeline.From(pipeline, recorded, ResourceStates.Synced)!;
+        await using var reader = NewReader();
+        var request = new ObservationRequest([], [name]) { Known = known };
+        var reads = Calls("CodePipeline.GetPipeline");
+
+        var trusted = await reader.ObserveAsync(request, CancellationToken.None);
+
+        Assert.Equal(reads, Calls("CodePipeline.GetPipeline"));
+        Assert.Equal(0, Calls("CodePipeline.ListTagsForResource"));
+        Assert.Empty(ResourceDiff.Pipeline(pipeline, trusted.Pipelines[name]));
+        Assert.Equal(seen.Metadata.PipelineArn, trusted.Pipelines[name].Metadata!.PipelineArn);
+
+        // Another digest (the spec renders something else now), another state, or a moved version: no trust.
+        Assert.Null(KnownPipeline.From(pipeline, recorded with { Observed = stamp with { Digest = "other" } }, ResourceStates.Synced));
+        Assert.Null(KnownPipeline.From(pipeline, recorded with { State = ResourceStates.Drifted }, ResourceStates.Synced));
+        _cloud.Server.State.ChangePipeline(name, p => p["roleArn"] = "arn:aws:iam::123456789012:role/by-hand");
+        reader.StartResync();
+        var changed = await reader.ObserveAsync(request, CancellationToken.None);
+        Assert.Equal(reads + 1, Calls("CodePipeline.GetPipeline"));
+        Assert.Equal("arn:aws:iam::123456789012:role/by-hand", changed.Pipelines[name].Declaration.RoleArn);
     }
 
     [Fact]
