@@ -69,6 +69,10 @@ public sealed class SpecApplier(ISpecStore store)
     {
         var name = template.Metadata.Name;
         var current = await store.Templates.GetAsync(name, cancellationToken);
+        if (options.TemplatePrecondition?.Invoke(current, template) is { } refusal)
+        {
+            throw new StoreConflictException($"template {name}: {refusal}");
+        }
         if (current is null)
         {
             if (!options.DryRun)

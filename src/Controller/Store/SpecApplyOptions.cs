@@ -14,6 +14,9 @@ public sealed record SpecApplyOptions
     /// </summary>
     public Func<PulumiPipeline?, PulumiPipeline, string?>? Precondition { get; init; }
 
+    /// <summary>As <see cref="Precondition"/>, for the set's templates.</summary>
+    public Func<PulumiPipelineTemplate?, PulumiPipelineTemplate, string?>? TemplatePrecondition { get; init; }
+
     /// <summary>
     /// The W3C <c>traceparent</c> of the writer's span, put on every document written (annotation
     /// <c>reconciler.io/traceparent</c>) so the reconcile it causes links to that trace; null: the document's own annotation, if any. A document that

@@ -16,19 +16,31 @@ public static class DocumentDiff
         var deltas = new List<FieldDelta>();
         if (current is not null)
         {
-            Walk(JsonPath.Root, Comparable(current), Comparable(desired), deltas);
+            Walk(JsonPath.Root, Comparable(current.ApiVersion, current.Metadata, JsonSerializer.SerializeToNode(current.Spec, ModelJsonContext.Default.PipelineSpec)),
+                Comparable(desired.ApiVersion, desired.Metadata, JsonSerializer.SerializeToNode(desired.Spec, ModelJsonContext.Default.PipelineSpec)), deltas);
         }
         return deltas;
     }
 
-    private static JsonObject Comparable(PulumiPipeline document)
+    /// <summary>The changed fields of a template; none for one that does not exist yet.</summary>
+    public static IReadOnlyList<FieldDelta> Compare(PulumiPipelineTemplate? current, PulumiPipelineTemplate desired)
     {
-        var annotations = (document.Metadata.Annotations ?? new Dictionary<string, string>())
+        var deltas = new List<FieldDelta>();
+        if (current is not null)
+        {
+            Walk(JsonPath.Root, Comparable(current.ApiVersion, current.Metadata, current.Spec.DeepClone()), Comparable(desired.ApiVersion, desired.Metadata, desired.Spec.DeepClone()), deltas);
+        }
+        return deltas;
+    }
+
+    private static JsonObject Comparable(string apiVersion, ObjectMeta meta, JsonNode? spec)
+    {
+        var annotations = (meta.Annotations ?? new Dictionary<string, string>())
             .Where(a => !SyncAnnotations.PerWrite.Contains(a.Key))
             .OrderBy(a => a.Key, StringComparer.Ordinal)
             .ToList();
         var metadata = new JsonObject();
-        if (document.Metadata.Labels is { Count: > 0 } labels)
+        if (meta.Labels is { Count: > 0 } labels)
         {
             metadata["labels"] = new JsonObject(labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => KeyValuePair.Create(l.Key, (JsonNode?)JsonValue.Create(l.Value))));
         }
@@ -38,9 +50,9 @@ public static class DocumentDiff
         }
         return new JsonObject
         {
-            ["apiVersion"] = document.ApiVersion,
+            ["apiVersion"] = apiVersion,
             ["metadata"] = metadata,
-            ["spec"] = JsonSerializer.SerializeToNode(document.Spec, ModelJsonContext.Default.PipelineSpec),
+            ["spec"] = spec,
         };
     }
 

@@ -5,4 +5,7 @@ namespace Reconciler.Controller.Sync;
 public sealed record RevisionDocuments(IReadOnlyList<SourceDocument> Documents, IReadOnlyList<string> Errors)
 {
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The revision's PulumiPipelineTemplates (empty when it is invalid).</summary>
+    public IReadOnlyList<SourceTemplate> Templates { get; init; } = [];
 }

@@ -21,18 +21,25 @@ public sealed class SyncApplier(ISpecStore store)
     {
         var writes = plan.Changes.Where(c => c.Action is SyncAction.Create or SyncAction.Update or SyncAction.Adopt).ToList();
         var planned = writes.ToDictionary(c => c.Name, StringComparer.Ordinal);
-        // Validated with the whole revision already (RevisionLoader), so the set is valid as it stands.
-        var set = new SpecSet([.. writes.Select(c => c.Desired!)], [], writes.Count, 0);
+        var templateWrites = plan.Templates.Where(c => c.Action is SyncAction.Create or SyncAction.Update or SyncAction.Adopt).ToList();
+        var plannedTemplates = templateWrites.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        // Validated with the whole revision already (RevisionLoader), so the set is valid as it stands; the applier writes its templates first.
+        var set = new SpecSet([.. writes.Select(c => c.Desired!)], [], writes.Count + templateWrites.Count, 0) { Templates = [.. templateWrites.Select(c => c.Desired!)] };
+        const string Changed = "changed since the sync planned it; the next sync plans again";
         var options = new SpecApplyOptions
         {
-            Precondition = (stored, incoming) => stored?.Metadata.ResourceVersion == planned[incoming.Metadata.Name].Current?.Metadata.ResourceVersion
-                ? null
-                : "changed since the sync planned it; the next sync plans again",
+            Precondition = (stored, incoming) => stored?.Metadata.ResourceVersion == planned[incoming.Metadata.Name].Current?.Metadata.ResourceVersion ? null : Changed,
+            TemplatePrecondition = (stored, incoming) => stored?.Metadata.ResourceVersion == plannedTemplates[incoming.Metadata.Name].Current?.Metadata.ResourceVersion ? null : Changed,
         };
         try
         {
             await foreach (var result in new SpecApplier(store).ApplyAsync(set, options, cancellationToken))
             {
+                if (result.Kind == PulumiPipelineTemplate.KindName)
+                {
+                    // Templates have no status to carry sourceRevision.
+                    continue;
+                }
                 await RecordRevisionAsync(result.Name, plan.Revision, cancellationToken);
                 Written?.Invoke(planned[result.Name]);
             }
@@ -53,6 +60,19 @@ public sealed class SyncApplier(ISpecStore store)
                 // Already gone: the goal of a prune.
             }
             Written?.Invoke(change);
+        }
+        // After the specs: a spec pruned in the same revision no longer holds its template.
+        foreach (var change in plan.Templates.Where(c => c.Action == SyncAction.Prune))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await store.Templates.DeleteAsync(change.Name, change.Current!.Metadata.ResourceVersion, cancellationToken);
+            }
+            catch (StoreNotFoundException)
+            {
+                // Already gone: the goal of a prune.
+            }
         }
     }
 

@@ -27,7 +27,8 @@ public sealed record SyncStatus
 public sealed record SyncProgress(string Revision, DateTimeOffset StartedAt);
 
 /// <summary>One owned document and the file that declares it.</summary>
-public sealed record SyncInventoryEntry(string Name, string? File);
+/// <param name="Kind">Null for a PulumiPipeline; <c>PulumiPipelineTemplate</c> for a template.</param>
+public sealed record SyncInventoryEntry(string Name, string? File, string? Kind = null);
 
 /// <summary>One sync attempt: its revision, result (<c>Applied</c>, <c>Invalid</c>, <c>Conflict</c>, <c>PruneRefused</c>, <c>Failed</c>), duration and counts.</summary>
 public sealed record SyncHistoryEntry(

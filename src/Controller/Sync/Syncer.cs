@@ -81,7 +81,10 @@ public sealed class Syncer(GitRepositoryCache cache, ISpecStore store, ISyncStat
         try
         {
             var folder = await cache.CheckoutAsync(options.Source, revision, cancellationToken);
-            var loaded = await RevisionLoader.LoadAsync(folder, cancellationToken);
+            var storedTemplates = await store.Templates.ListAsync(cancellationToken);
+            // A spec may name a template stored by hand or by another source; this source's own are only those the revision declares.
+            var known = storedTemplates.Where(t => SyncPlanner.OwnerOf(t.Metadata) != options.Source.Id).ToDictionary(t => t.Metadata.Name, StringComparer.Ordinal);
+            var loaded = await RevisionLoader.LoadAsync(folder, known, cancellationToken);
             if (!loaded.IsValid)
             {
                 var errors = loaded.Errors.Select(e => e.StartsWith(folder, StringComparison.Ordinal) ? $"{options.Source.NormalizedPath}: no such directory in revision {revision}" : e).ToList();
@@ -89,10 +92,15 @@ public sealed class Syncer(GitRepositoryCache cache, ISpecStore store, ISyncStat
                     $"{errors.Count} problem(s) in revision {Short(revision)}; nothing was written", cancellationToken);
             }
             var stored = await ListAllAsync(cancellationToken);
-            var plan = SyncPlanner.Plan(options.Source, revision, loaded.Documents, stored, options.Adopt, activity?.Id);
-            if (plan.Conflicts.Count > 0)
+            var plan = SyncPlanner.Plan(options.Source, revision, loaded.Documents, stored, options.Adopt, activity?.Id) with
             {
-                var errors = plan.Conflicts.Select(c => $"{c.File}: $.metadata.name: '{c.Name}' exists in the store and is not owned by this source (owner: {c.Owner}); use --adopt to take it over").ToList();
+                Templates = SyncPlanner.PlanTemplates(options.Source, revision, loaded.Templates, storedTemplates, options.Adopt),
+            };
+            var templateConflicts = plan.Templates.Where(c => c.Action == SyncAction.Conflict).ToList();
+            if (plan.Conflicts.Count > 0 || templateConflicts.Count > 0)
+            {
+                var errors = plan.Conflicts.Select(c => $"{c.File}: $.metadata.name: '{c.Name}' exists in the store and is not owned by this source (owner: {c.Owner}); use --adopt to take it over")
+                    .Concat(templateConflicts.Select(c => $"{c.File}: $.metadata.name: template '{c.Name}' exists in the store and is not owned by this source (owner: {c.Owner}); use --adopt to take it over")).ToList();
                 return await FinishAsync(new SyncResult(SyncOutcome.Conflict, revision, plan, errors), dryRun, started,
                     $"{errors.Count} conflict(s); nothing was written", cancellationToken);
             }
@@ -100,6 +108,12 @@ public sealed class Syncer(GitRepositoryCache cache, ISpecStore store, ISyncStat
             {
                 return await FinishAsync(new SyncResult(SyncOutcome.PruneRefused, revision, plan, [$"{refusal}; nothing was written (--force to prune anyway)"]), dryRun, started,
                     refusal, cancellationToken);
+            }
+            // Not overridden by --force: pruning it would stall every spec that names it (MissingTemplate).
+            if (SyncPlanner.TemplatesInUse(plan, stored) is { Count: > 0 } inUse)
+            {
+                return await FinishAsync(new SyncResult(SyncOutcome.PruneRefused, revision, plan, inUse), dryRun, started,
+                    string.Join("; ", inUse), cancellationToken);
             }
             if (dryRun)
             {
@@ -172,11 +186,14 @@ public sealed class Syncer(GitRepositoryCache cache, ISpecStore store, ISyncStat
             InProgress = succeeded ? null : status.InProgress,
             Conditions = conditions,
             Inventory = succeeded && plan is not null
-                ? [.. plan.Changes.Where(c => c.Action is not (SyncAction.Prune or SyncAction.KeepPruneDisabled or SyncAction.Conflict)).Select(c => new SyncInventoryEntry(c.Name, c.File)).OrderBy(e => e.Name, StringComparer.Ordinal)]
+                ? [.. plan.Changes.Where(c => Owned(c.Action)).Select(c => new SyncInventoryEntry(c.Name, c.File)).OrderBy(e => e.Name, StringComparer.Ordinal),
+                    .. plan.Templates.Where(c => Owned(c.Action)).Select(c => new SyncInventoryEntry(c.Name, c.File, PulumiPipelineTemplate.KindName)).OrderBy(e => e.Name, StringComparer.Ordinal)]
                 : status.Inventory,
             History = [entry, .. status.History.Take(Math.Max(0, options.HistoryLimit - 1))],
         };
     }
+
+    private static bool Owned(SyncAction action) => action is not (SyncAction.Prune or SyncAction.KeepPruneDisabled or SyncAction.Conflict);
 
     private static Condition MakeCondition(string type, bool value, string reason, string message, DateTimeOffset now) => new()
     {
