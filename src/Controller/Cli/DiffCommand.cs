@@ -38,11 +38,18 @@ public static class DiffCommand
             var error = parse.InvocationConfiguration.Error;
             var name = parse.GetValue(target)!;
             PulumiPipeline? fromFile = null;
+            (string Source, byte[] Bytes)? templated = null;
             if (name == DocumentSources.StandardInput || File.Exists(name))
             {
                 var (source, bytes) = (await DocumentSources.ReadAsync([name], DocumentSources.OpenStandardInput, cancellationToken))[0];
                 var validation = SpecValidator.Validate(source, bytes);
-                if (!validation.IsValid)
+                if (EffectiveSpec.OnlyTemplateUnknown(validation) && EffectiveSpec.TemplateNamed(bytes) is var (specName, _))
+                {
+                    // Checked merged onto the stored template once the store is open.
+                    templated = (source, bytes);
+                    name = specName;
+                }
+                else if (!validation.IsValid)
                 {
                     foreach (var problem in validation.Errors)
                     {
@@ -50,8 +57,11 @@ public static class DiffCommand
                     }
                     return Error;
                 }
-                fromFile = validation.Document!;
-                name = fromFile.Metadata.Name;
+                else
+                {
+                    fromFile = validation.Document!;
+                    name = fromFile.Metadata.Name;
+                }
             }
             if (await aws.CreateClientsAsync(parse, error) is not { } clients)
             {
@@ -61,11 +71,31 @@ public static class DiffCommand
             {
                 var exit = await store.RunAsync(parse, async (specs, location) =>
                 {
+                    var templates = (await specs.Templates.ListAsync(cancellationToken)).ToDictionary(t => t.Metadata.Name, StringComparer.Ordinal);
+                    if (templated is var (source, bytes))
+                    {
+                        var validation = SpecValidator.Validate(source, System.Text.Encoding.UTF8.GetString(bytes), templates);
+                        var (_, template) = EffectiveSpec.TemplateNamed(bytes)!.Value;
+                        if (!validation.IsValid)
+                        {
+                            await error.WriteLineAsync(EffectiveSpec.OnlyTemplateUnknown(validation)
+                                ? $"error: spec '{name}' names template '{template}', which is not in {location}"
+                                : $"invalid: {string.Join("; ", validation.Errors)}");
+                            return Answered + Error;
+                        }
+                        fromFile = validation.Document;
+                    }
                     var stored = await specs.GetAsync(name, cancellationToken);
-                    var document = Merge(fromFile, stored);
-                    if (document is null)
+                    var merged = Merge(fromFile, stored);
+                    if (merged is null)
                     {
                         await error.WriteLineAsync($"error: no spec named '{name}' in {location}");
+                        return Answered + Error;
+                    }
+                    var (document, missing) = EffectiveSpec.Resolve(merged, templates, $"in {location}");
+                    if (document is null)
+                    {
+                        await error.WriteLineAsync($"error: {missing}");
                         return Answered + Error;
                     }
                     var problems = SpecValidator.Validate(name, document);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using Reconciler.Model.Documents;
 using Reconciler.Model.Rendering;
 using Reconciler.Model.Rendering.Pulumi;
 using Reconciler.Model.Serialization;
@@ -8,16 +9,21 @@ using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Cli;
 
-/// <summary><c>reconciler render &lt;file&gt; [--output json|yaml]</c>: prints the AWS request bodies a spec document implies.</summary>
+/// <summary><c>reconciler render &lt;file&gt; [template files] [--output json|yaml] [--effective]</c>: prints the AWS request bodies a spec document implies (merged onto its template when it names one).</summary>
 public static class RenderCommand
 {
     private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true, IndentSize = 2, NewLine = "\n" };
 
     public static Command Create()
     {
-        var file = new Argument<string>("file")
+        var files = new Argument<string[]>("file")
         {
-            Description = "The spec document (kind: PulumiPipeline) to render, or - for standard input.",
+            Description = "The spec document (kind: PulumiPipeline) to render, or - for standard input; then the files or directories of the templates it may name.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var effective = new Option<bool>("--effective")
+        {
+            Description = "Print the effective spec document (the spec merged onto its template) instead of what it renders into.",
         };
         var output = new Option<string?>("--output", "-o")
         {
@@ -34,17 +40,21 @@ public static class RenderCommand
         var command = new Command("render",
             "Validate a spec document and render it into the CodeBuild projects, webhooks and CodePipeline pipeline it implies, with their hashes " +
             "(or, with --engine pulumi, the Pulumi YAML program that declares them). " +
-            "Exit codes: 0 rendered, 1 invalid document, 2 usage error.");
-        command.Arguments.Add(file);
+            "A spec that names a template (spec.template) is merged onto it first: give the template's file too. " +
+            "Exit codes: 0 rendered, 1 invalid document, 2 usage error (including a template not among the files).");
+        command.Arguments.Add(files);
         command.Options.Add(output);
         command.Options.Add(engine);
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(file)!, parse.GetValue(output), parse.GetValue(engine)!, parse.InvocationConfiguration, ct));
+        command.Options.Add(effective);
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(files)!, parse.GetValue(output), parse.GetValue(engine)!, parse.GetValue(effective), parse.InvocationConfiguration, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string file, string? format, string engine, InvocationConfiguration io, CancellationToken ct)
+    private static async Task<int> RunAsync(string[] paths, string? format, string engine, bool effective, InvocationConfiguration io, CancellationToken ct)
     {
+        var file = paths[0];
         (string Source, byte[] Bytes) input;
+        var templates = new Dictionary<string, PulumiPipelineTemplate>(StringComparer.Ordinal);
         try
         {
             var documents = await DocumentSources.ReadAsync([file], DocumentSources.OpenStandardInput, ct);
@@ -54,6 +64,30 @@ public static class RenderCommand
                 return ExitCodes.Usage;
             }
             input = documents[0];
+            var invalid = false;
+            foreach (var (source, bytes) in await DocumentSources.ReadAsync(paths.Skip(1), DocumentSources.OpenStandardInput, ct))
+            {
+                var text = System.Text.Encoding.UTF8.GetString(bytes);
+                if (!DocumentSetValidator.IsTemplate(text))
+                {
+                    await io.Error.WriteLineAsync($"{source}: $.kind: render takes one spec document; the files after it are the templates it may name (kind: {PulumiPipelineTemplate.KindName})");
+                    return ExitCodes.Usage;
+                }
+                var (errors, template) = SpecValidator.ValidateTemplate(source, text);
+                foreach (var error in errors)
+                {
+                    await io.Error.WriteLineAsync(error.ToString());
+                }
+                invalid |= errors.Count > 0;
+                if (template is not null)
+                {
+                    templates[template.Metadata.Name] = template;
+                }
+            }
+            if (invalid)
+            {
+                return ExitCodes.Invalid;
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -62,6 +96,16 @@ public static class RenderCommand
         }
 
         var result = SpecValidator.Validate(input.Source, input.Bytes);
+        if (EffectiveSpec.OnlyTemplateUnknown(result) && EffectiveSpec.TemplateNamed(input.Bytes) is var (name, named))
+        {
+            // The one error is the unknown template: validate again merged onto one of the files given.
+            if (!templates.ContainsKey(named))
+            {
+                await io.Error.WriteLineAsync($"{input.Source}: $.spec.template: spec '{name}' names template '{named}', which is not among the files given; pass its file after the spec (reconciler render {file} <template file>)");
+                return ExitCodes.Usage;
+            }
+            result = SpecValidator.Validate(input.Source, System.Text.Encoding.UTF8.GetString(input.Bytes), templates);
+        }
         if (!result.IsValid || result.Document is null)
         {
             foreach (var error in result.Errors)
@@ -75,7 +119,14 @@ public static class RenderCommand
             return ExitCodes.Invalid;
         }
 
-        var state = PipelineRenderer.Render(result.Document);
+        var (document, _) = EffectiveSpec.Resolve(result.Document, templates, "among the files given");
+        if (effective)
+        {
+            var node = JsonSerializer.SerializeToNode(document!, ModelJsonContext.Default.PulumiPipeline)!;
+            await io.Output.WriteAsync(format == "yaml" ? JsonToYaml.Convert(node) : node.ToJsonString(IndentedJson) + "\n");
+            return ExitCodes.Ok;
+        }
+        var state = PipelineRenderer.Render(document!);
         if (engine == "pulumi")
         {
             var program = PulumiProgramRenderer.Render(state);
