@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<string[], CancellationToken, Task<in
     ["controller"] = ControllerScenario.RunAsync,
     ["render"] = RenderScenario.RunAsync,
     ["sync"] = SyncScenario.RunAsync,
+    ["pulumi"] = PulumiScenario.RunAsync,
 };
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
 {

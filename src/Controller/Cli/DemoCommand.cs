@@ -120,7 +120,7 @@ public static class DemoCommand
                 await output.WriteLineAsync(pulumi.IsStandIn
                     ? $"● pulumi    the stand-in CLI {pulumi.Path} ({version}; test infrastructure: no pulumi on PATH)"
                     : $"● pulumi    {pulumi.Path} ({version}, found on PATH)");
-                engines = new EngineRegistry([new DirectEngineDefinition(), new DemoPulumiEngineDefinition(PulumiEnvironment(folder, cloud))]);
+                engines = new EngineRegistry([new DirectEngineDefinition(), new PulumiEngineDefinitionWithEnvironment(PulumiEnvironment(folder, cloud))]);
                 options = options with
                 {
                     Engine = PulumiEngine.EngineName,

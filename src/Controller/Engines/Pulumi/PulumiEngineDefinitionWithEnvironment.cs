@@ -1,14 +1,13 @@
 using Microsoft.Extensions.Logging;
-using Reconciler.Controller.Engines;
-using Reconciler.Controller.Engines.Pulumi;
 
-namespace Reconciler.Controller.Cli;
+namespace Reconciler.Controller.Engines.Pulumi;
 
 /// <summary>
-/// The Pulumi engine as the demo runs it: the CLI processes get the demo's backend folder and LocalCloud's endpoint and
-/// test key in their own environment, so the demo's process environment (and its caller's AWS settings) stay untouched.
+/// The Pulumi engine with variables added to its CLI processes' environment (the demo's and the bench's backend folder,
+/// LocalCloud's endpoint and test key), so that the controller's own process environment stays untouched. Not found by
+/// <see cref="EngineRegistry.Default"/> (it has no parameterless constructor): a registry is built with it.
 /// </summary>
-internal sealed class DemoPulumiEngineDefinition(IReadOnlyDictionary<string, string?> environment) : IEngineDefinition
+public sealed class PulumiEngineDefinitionWithEnvironment(IReadOnlyDictionary<string, string?> environment) : IEngineDefinition
 {
     private readonly PulumiEngineDefinition _engine = new();
 
