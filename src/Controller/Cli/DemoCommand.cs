@@ -198,7 +198,9 @@ public static class DemoCommand
 
     private static async Task<bool> ShowDriftAsync(ISpecStore store, EmbeddedCloud cloud, ReconcilerHost host, PipelineController controller, IReadOnlyList<PulumiPipeline> ready, TextWriter output, CancellationToken cancellationToken)
     {
-        var target = ready.FirstOrDefault(d => d.Spec.DriftPolicy == DriftPolicies.Correct);
+        // A spec the demo's engine converged (a sample may pin its own with spec.engine), so the drift goes through it.
+        var correctable = ready.Where(d => d.Spec.DriftPolicy == DriftPolicies.Correct).ToList();
+        var target = correctable.FirstOrDefault(d => d.Status?.LastApply?.Engine == controller.Engine.Name) ?? correctable.FirstOrDefault();
         var projectName = target?.Status!.Resources.FirstOrDefault(r => r.Kind == "CodeBuildProject")?.Name;
         if (target is null || projectName is null)
         {

@@ -28,19 +28,22 @@ public class PulumiDemoTests
             Assert.Contains("every spec is Ready", text, StringComparison.Ordinal);
             Assert.Matches(@"last apply: pulumi Succeeded: 6 created", text);
             Assert.Matches(@"CodePipeline/payments\s+Synced\s+arn:aws:codepipeline:", text);
-            Assert.Matches(@"live      CodeBuildProject/website-\w+ environment.computeType is BUILD_GENERAL1_SMALL again", text);
+            Assert.Matches(@"live      CodeBuildProject/[\w-]+ environment.computeType is BUILD_GENERAL1_SMALL again", text);
             Assert.Contains("✓ gone      payments     deletionPolicy Retain: 5 of 5 resources left in the cloud, 0 still tagged as ours", text, StringComparison.Ordinal);
             Assert.Contains("✓ gone      website      deletionPolicy Delete: 6 of 6 resources deleted from the cloud", text, StringComparison.Ordinal);
             Assert.DoesNotContain("✗", text, StringComparison.Ordinal);
 
             // The stand-in did the work: a stack per spec, refresh then up for the drift, destroy and stack rm per deletion.
+            // The specs the Pulumi engine converged (a sample may pin spec.engine: direct).
+            var specs = text.Split('\n').Count(l => l.Contains("last apply: pulumi ", StringComparison.Ordinal));
+            Assert.True(specs >= 2, text);
             var commands = File.ReadAllLines(count).Select(l => string.Join(' ', l.Split(' ').Skip(1).Take(2))).ToList();
             Assert.Equal(1, commands.Count(c => c.StartsWith("refresh", StringComparison.Ordinal)));
-            Assert.Equal(4, commands.Count(c => c == "stack init"));
-            Assert.Equal(4, commands.Count(c => c.StartsWith("destroy", StringComparison.Ordinal)));
-            Assert.Equal(4, commands.Count(c => c == "stack rm"));
-            // 4 creates, the drift's up, and the Retain spec's release of its tags before its destroy.
-            Assert.Equal(6, commands.Count(c => c.StartsWith("up", StringComparison.Ordinal)));
+            Assert.Equal(specs, commands.Count(c => c == "stack init"));
+            Assert.Equal(specs, commands.Count(c => c.StartsWith("destroy", StringComparison.Ordinal)));
+            Assert.Equal(specs, commands.Count(c => c == "stack rm"));
+            // One create a spec, the drift's up, and the Retain spec's release of its tags before its destroy.
+            Assert.Equal(specs + 2, commands.Count(c => c.StartsWith("up", StringComparison.Ordinal)));
         }
         finally
         {

@@ -131,7 +131,7 @@ public sealed class PulumiSecretScanTests
             // What was read is the engine's work: the scan reads real output.
             Assert.Contains(logText, l => l.Contains("Pulumi", StringComparison.Ordinal) || l.Contains("pulumi", StringComparison.Ordinal));
             Assert.Contains(spanText, s => s.Contains("pulumi.urn=urn:pulumi:", StringComparison.Ordinal) && s.Contains("aws:codebuild", StringComparison.Ordinal));
-            Assert.Contains(written, s => s.Contains("\"engine\":\"pulumi\"", StringComparison.Ordinal));
+            Assert.Contains(written, s => System.Text.RegularExpressions.Regex.IsMatch(s, "\"engine\":\\s*\"pulumi\""));
 
             foreach (var (what, secret) in new[] { ("the access token", token), ("the secret config value", configSecret) }
                 .Concat(outputSecrets.Select(s => ("a webhook's secret output", s))))

@@ -20,5 +20,5 @@ public sealed class PulumiEngineDefinitionWithEnvironment(IReadOnlyDictionary<st
     public void Validate(IReadOnlyDictionary<string, string> settings) => _engine.Validate(settings);
 
     public IConvergeEngine Create(EngineContext context) =>
-        new PulumiEngine(PulumiEngineDefinition.Options(context.Settings) with { Environment = environment }, context.Loggers.CreateLogger<PulumiEngine>());
+        new PulumiEngine(PulumiEngineDefinition.Options(context.Settings) with { Environment = environment }, context.Loggers.CreateLogger<PulumiEngine>(), context.Time);
 }
