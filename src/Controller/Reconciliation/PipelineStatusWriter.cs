@@ -37,8 +37,10 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
             return cached;
         }
         var latest = await store.GetAsync(name, cancellationToken);
-        if (latest is null)
+        if (latest is null || latest.Metadata.Uid != cached.Metadata.Uid)
         {
+            // Gone, or deleted and created again: our mark was for the old document, and the new one reaches us by the watch.
+            _written.TryRemove(KeyValuePair.Create(name, version));
             return cached;
         }
         if (latest.Metadata.ResourceVersion == cached.Metadata.ResourceVersion)
@@ -92,10 +94,11 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
         {
             // Our copy is stale (often our own previous write, not yet seen by the informer): try once on the latest.
             var latest = await store.GetAsync(current.Metadata.Name, cancellationToken);
-            if (latest is null || latest.Metadata.Generation != current.Metadata.Generation)
+            // Another uid is another document (deleted and created again under this name): this status is not its.
+            if (latest is null || latest.Metadata.Uid != current.Metadata.Uid || latest.Metadata.Generation != current.Metadata.Generation)
             {
                 logger.LogDebug("Status of {Name} not written: the document changed; its next reconcile writes it", current.Metadata.Name);
-                return (latest ?? current, false);
+                return (latest is not null && latest.Metadata.Uid == current.Metadata.Uid ? latest : current, false);
             }
             if (latest.Status is { } stored && _writer.Same(stored with { NextResyncTime = null }, next with { NextResyncTime = null }))
             {

@@ -17,7 +17,7 @@ public sealed class SpecStoreObjectSource(ISpecStore store, string? labelSelecto
     /// <summary>A status writer for pipelines that skips writes when the status did not change.</summary>
     public StatusWriter<PulumiPipeline, PipelineStatus> StatusWriter() => new(
         document => document.Status,
-        (document, status, ct) => store.UpdateStatusAsync(document.Metadata.Name, document.Metadata.ResourceVersion ?? "", status, ct),
+        (document, status, ct) => store.UpdateStatusAsync(document.Metadata.Name, document.Metadata.ResourceVersion ?? "", document.Metadata.Uid, status, ct),
         ModelJsonContext.Default.PipelineStatus);
 
     public Task<ListPage<PulumiPipeline>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken) =>
@@ -29,6 +29,6 @@ public sealed class SpecStoreObjectSource(ISpecStore store, string? labelSelecto
 
     public Task<PulumiPipeline?> GetAsync(string name, CancellationToken cancellationToken) => store.GetAsync(name, cancellationToken);
 
-    public Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, IReadOnlyList<string> finalizers, CancellationToken cancellationToken) =>
-        store.UpdateFinalizersAsync(name, resourceVersion, finalizers, cancellationToken);
+    public Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, string? uid, IReadOnlyList<string> finalizers, CancellationToken cancellationToken) =>
+        store.UpdateFinalizersAsync(name, resourceVersion, uid, finalizers, cancellationToken);
 }

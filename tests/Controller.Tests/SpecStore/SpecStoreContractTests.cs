@@ -10,7 +10,7 @@ namespace Reconciler.Controller.Tests.SpecStore;
 /// The one contract every <see cref="ISpecStore"/> adapter keeps; each adapter's test class derives from it and
 /// says only how to open (and reopen) its store and how to corrupt an item by hand.
 /// </summary>
-public abstract class SpecStoreContractTests : IAsyncLifetime
+public abstract partial class SpecStoreContractTests : IAsyncLifetime
 {
     protected static readonly DateTimeOffset Epoch = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private readonly List<ISpecStore> _opened = [];
