@@ -37,6 +37,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
         _ownsClient = ownsClient;
         Telemetry = new StoreTelemetry(logger ?? NullLogger.Instance, Name);
         Bookmarks = new PollingBookmarks(options.PollingBookmarks);
+        StreamMarks = new StreamListMarks(options.PollingBookmarks);
     }
 
     public StoreTelemetry Telemetry { get; }
@@ -44,6 +45,9 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
     public string TableName => _options.TableName;
 
     internal PollingBookmarks Bookmarks { get; }
+
+    /// <summary>Where the stream stood at each recent list, for watches that start from one.</summary>
+    internal StreamListMarks StreamMarks { get; }
 
     public async Task<PulumiPipeline> CreateAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
@@ -88,7 +92,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
         var source = await WatchSourceAsync();
         var version = continuation?.Version ?? (source.StreamArn is null
             ? Bookmarks.StartList(await ScanHeadsAsync(cancellationToken))
-            : DynamoDbStreamWatch.ListVersion(_clock.GetUtcNow()));
+            : await DynamoDbStreamWatch.MarkListAsync(_streams!, source.StreamArn, StreamMarks, cancellationToken));
         var startKey = continuation is null ? null : DynamoDbItemCodec.Key(continuation.After);
         var items = new List<PulumiPipeline>();
         string? after = null;
