@@ -34,10 +34,10 @@ internal static class RuntimeScenario
             var latencies = new ConcurrentQueue<double>();
             using var listener = QueueLatencyListener(name, latencies);
             var source = new SpecStoreObjectSource(store);
-            using var informer = new Informer<PulumiPipeline>(source, new InformerOptions<PulumiPipeline>(Copy: SpecStoreObjectSource.Copy));
+            using var informer = new Informer<PulumiPipeline>(source, new InformerOptions<PulumiPipeline> { Copy = SpecStoreObjectSource.Copy });
             var status = source.StatusWriter();
             var reconciler = new SampleReconciler(status, TimeProvider.System);
-            using var controller = new Controller<PulumiPipeline>(reconciler, informer, source, new ControllerOptions(name, workers));
+            using var controller = new Controller<PulumiPipeline>(reconciler, informer, source, new ControllerOptions { Name = name, Workers = workers });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var informerRun = informer.RunAsync(stop.Token);
             await informer.WaitForSyncAsync(cancellationToken);

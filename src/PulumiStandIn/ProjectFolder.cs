@@ -8,7 +8,8 @@ using YamlDotNet.RepresentationModel;
 namespace Reconciler.PulumiStandIn;
 
 /// <summary>A resource of the program as the YAML language host reads it: type, literal properties, options.</summary>
-internal sealed record ProgramResource(string Name, PulumiResourceType Type, JsonObject Properties, IReadOnlyList<string> DependsOn, bool RetainOnDelete);
+/// <param name="Import">The <c>import</c> option: the id of an existing resource to adopt when the state has none of this name.</param>
+internal sealed record ProgramResource(string Name, PulumiResourceType Type, JsonObject Properties, IReadOnlyList<string> DependsOn, bool RetainOnDelete, string? Import = null);
 
 /// <summary>
 /// The project folder the CLI runs in: <c>Pulumi.yaml</c> (name, runtime, the YAML program) and each stack's
@@ -60,7 +61,7 @@ internal sealed class ProjectFolder(string path)
                 return text.StartsWith("${", StringComparison.Ordinal) && text.EndsWith('}') ? text[2..^1]
                     : throw new StandInException($"Pulumi.yaml: resources.{name}.options.dependsOn: expected a resource reference ${{name}}, got '{text}'");
             }).ToList();
-            resources.Add(new ProgramResource(name, type, properties, dependsOn, (bool?)options?["retainOnDelete"] ?? false));
+            resources.Add(new ProgramResource(name, type, properties, dependsOn, (bool?)options?["retainOnDelete"] ?? false, (string?)options?["import"]));
         }
         foreach (var resource in resources)
         {

@@ -3,6 +3,7 @@ using Reconciler.Controller.Store;
 using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Rendering;
+using Reconciler.Model.Templates;
 
 namespace Reconciler.Controller.Cli;
 
@@ -46,14 +47,9 @@ public static class ApplyCommand
                 return ExitCodes.Failure;
             }
             var set = SpecSet.Validate(sources);
-            if (!set.IsValid)
+            if (!set.IsValid && !set.NamesUnknownTemplates)
             {
-                foreach (var problem in set.Problems)
-                {
-                    await error.WriteLineAsync($"invalid: {problem}");
-                }
-                await error.WriteLineAsync($"error: nothing was applied: {set.Summary}");
-                return ExitCodes.Failure;
+                return await ReportInvalidAsync(error, set);
             }
             // A commit's trace starts here when OTLP export is configured; the documents written carry its traceparent.
             using var telemetry = await TelemetryProviders.StartAsync(cancellationToken: cancellationToken);
@@ -62,7 +58,17 @@ public static class ApplyCommand
             var suffix = options.DryRun ? " (dry run)" : "";
             return await store.RunAsync(parse, async (specs, _) =>
             {
-                var collisions = DerivedNameCollision.Find(set.Documents, await ListAllAsync(specs, cancellationToken));
+                var stored = (await specs.Templates.ListAsync(cancellationToken)).ToDictionary(t => t.Metadata.Name, StringComparer.Ordinal);
+                if (!set.IsValid)
+                {
+                    // Some spec names a template the files do not hold: the stored ones may have it.
+                    set = SpecSet.Validate(sources, stored);
+                    if (!set.IsValid)
+                    {
+                        return await ReportInvalidAsync(error, set);
+                    }
+                }
+                var collisions = DerivedNameCollision.Find(Effective(set, stored), await ListAllAsync(specs, cancellationToken));
                 if (collisions.Count > 0)
                 {
                     foreach (var collision in collisions)
@@ -77,7 +83,7 @@ public static class ApplyCommand
                 {
                     await foreach (var result in new SpecApplier(specs).ApplyAsync(set, options, cancellationToken))
                     {
-                        await output.WriteLineAsync($"pulumipipeline/{result.Name} {result.Outcome}{suffix}");
+                        await output.WriteLineAsync($"{result.Kind.ToLowerInvariant()}/{result.Name} {result.Outcome}{suffix}");
                     }
                 }
                 catch (Exception e) when (e is StoreConflictException or StoreAlreadyExistsException)
@@ -89,6 +95,27 @@ public static class ApplyCommand
             }, cancellationToken);
         });
         return command;
+    }
+
+    private static async Task<int> ReportInvalidAsync(TextWriter error, SpecSet set)
+    {
+        foreach (var problem in set.Problems)
+        {
+            await error.WriteLineAsync($"invalid: {problem}");
+        }
+        await error.WriteLineAsync($"error: nothing was applied: {set.Summary}");
+        return ExitCodes.Failure;
+    }
+
+    // Derived names come from the stages a spec ends up with, inherited ones included.
+    private static List<PulumiPipeline> Effective(SpecSet set, Dictionary<string, PulumiPipelineTemplate> stored)
+    {
+        var templates = new Dictionary<string, PulumiPipelineTemplate>(stored, StringComparer.Ordinal);
+        foreach (var template in set.Templates)
+        {
+            templates[template.Metadata.Name] = template;
+        }
+        return [.. set.Documents.Select(d => d.Spec.Template is { } name && templates.TryGetValue(name, out var template) ? TemplateMerge.Effective(d, template) : d)];
     }
 
     private static async Task<List<PulumiPipeline>> ListAllAsync(ISpecStore specs, CancellationToken cancellationToken)

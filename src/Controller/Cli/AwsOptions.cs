@@ -34,6 +34,27 @@ public sealed class AwsOptions
         Description = $"Requests per second to each AWS service, with bursts of twice that (default 20; 0 turns the client-side limit off). Env: {RateLimitVariable}.",
     };
 
+    /// <summary>
+    /// The clients the command line asks for, or null after printing <c>error: ...</c> to <paramref name="error"/>
+    /// when the selection is unusable (a bad endpoint or rate limit, no region).
+    /// </summary>
+    public async Task<AwsClients?> CreateClientsAsync(ParseResult parse, TextWriter error)
+    {
+        try
+        {
+            return new AwsClients(Resolve(parse), environment: null);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>True for a failure to read live state from AWS (an error answer, no connection, the client's circuit open or rate limit).</summary>
+    public static bool IsLiveReadFailure(Exception e) =>
+        e is AwsApiException or HttpRequestException or Amazon.Runtime.AmazonClientException or Polly.ExecutionRejectedException;
+
     public void AddTo(Command command)
     {
         command.Options.Add(Region);

@@ -11,14 +11,25 @@ public static class DescribeCommand
 {
     public static Command Create()
     {
-        var name = new Argument<string>("name") { Description = "The document to describe." };
+        var name = new Argument<string>("name") { Description = "The document to describe; `template <name>` describes a PulumiPipelineTemplate." };
+        var templateName = new Argument<string?>("template") { Description = "After `template`: the template to describe.", Arity = ArgumentArity.ZeroOrOne };
         var store = new StoreOptions();
         var command = new Command("describe", "Show one document's metadata, conditions, resources and last apply. " + ExitCodes.HelpText);
         command.Arguments.Add(name);
+        command.Arguments.Add(templateName);
         store.AddTo(command);
         command.SetAction((ParseResult parse, CancellationToken cancellationToken) => store.RunAsync(parse, async (specs, _) =>
         {
-            var wanted = parse.GetValue(name)!;
+            if (TemplateCommands.NamesTemplates(parse.GetValue(name), parse.GetValue(templateName), out var template, out var wanted))
+            {
+                if (template is null)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync("error: name the template to describe: describe template <name>");
+                    return ExitCodes.Usage;
+                }
+                return await TemplateCommands.DescribeAsync(parse, specs, template, cancellationToken);
+            }
+            wanted ??= "";
             var document = await specs.GetAsync(wanted, cancellationToken);
             if (document is null)
             {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Amazon.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Controller.Aws;
 using Reconciler.Controller.Observation;
@@ -54,14 +53,8 @@ public static class DiffCommand
                 fromFile = validation.Document!;
                 name = fromFile.Metadata.Name;
             }
-            AwsClients clients;
-            try
+            if (await aws.CreateClientsAsync(parse, error) is not { } clients)
             {
-                clients = new AwsClients(aws.Resolve(parse), environment: null);
-            }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
-            {
-                await error.WriteLineAsync($"error: {e.Message}");
                 return Error;
             }
             using (clients)
@@ -90,7 +83,7 @@ public static class DiffCommand
                         }
                         return Answered + (plan.IsEmpty ? NoDifference : Difference);
                     }
-                    catch (Exception e) when (e is AwsApiException or HttpRequestException or AmazonClientException or Polly.ExecutionRejectedException)
+                    catch (Exception e) when (AwsOptions.IsLiveReadFailure(e))
                     {
                         await error.WriteLineAsync($"error: reading live state: {e.Message}");
                         return Answered + Error;

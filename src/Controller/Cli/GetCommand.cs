@@ -11,20 +11,25 @@ public static class GetCommand
 {
     public static Command Create()
     {
-        var name = new Argument<string?>("name") { Description = "The document to show; all documents when omitted.", Arity = ArgumentArity.ZeroOrOne };
+        var name = new Argument<string?>("name") { Description = "The document to show (all when omitted); `templates` lists PulumiPipelineTemplates, `template <name>` shows one.", Arity = ArgumentArity.ZeroOrOne };
+        var templateName = new Argument<string?>("template") { Description = "After `template`: the template to show.", Arity = ArgumentArity.ZeroOrOne };
         var format = new Option<string>("--output", "-o") { Description = "table, json or yaml.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "yaml");
         var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. team=web,tier!=canary." };
         var store = new StoreOptions();
         var command = new Command("get", "Show spec documents. " + ExitCodes.HelpText);
         command.Arguments.Add(name);
+        command.Arguments.Add(templateName);
         command.Options.Add(format);
         command.Options.Add(selector);
         store.AddTo(command);
         command.SetAction((ParseResult parse, CancellationToken cancellationToken) => store.RunAsync(parse, async (specs, _) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var wanted = parse.GetValue(name);
+            if (TemplateCommands.NamesTemplates(parse.GetValue(name), parse.GetValue(templateName), out var template, out var wanted))
+            {
+                return await TemplateCommands.GetAsync(parse, specs, template, parse.GetValue(format)!, cancellationToken);
+            }
             List<PulumiPipeline> documents;
             if (wanted is not null)
             {

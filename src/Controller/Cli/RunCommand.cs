@@ -78,15 +78,16 @@ public static class RunCommand
             {
                 var engineName = Settings.Parse(parse, engine, EngineVariable, name => engines.Find(name).Name, EngineRegistry.DefaultEngine);
                 var definition = engines.Find(engineName);
+                // Every engine's settings go to the controller: a spec's spec.engine may name any engine; the default one is checked here.
                 var ownSettings = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var (setting, option) in engineSettings.Where(e => definition.Settings.Contains(e.Setting)))
+                foreach (var (setting, option) in engineSettings)
                 {
                     if (Settings.GetText(parse, option, setting.Variable, setting.Default) is { } value)
                     {
                         ownSettings[setting.Name] = value;
                     }
                 }
-                definition.Validate(ownSettings);
+                definition.Validate(ownSettings.Where(s => definition.Settings.Any(d => d.Name == s.Key)).ToDictionary(StringComparer.Ordinal));
                 settings = new RunSettings(
                     new PipelineControllerOptions
                     {
@@ -214,7 +215,7 @@ public static class RunCommand
             store = new ScopedLeaseStore(store, scope);
         }
         var identity = await ReplicaIdentity.ResolveAsync(http, cancellationToken: cancellationToken);
-        return new LeaseCoordinator(store, identity, new LeaseOptions(shards), TimeProvider.System, loggers.CreateLogger<LeaseCoordinator>());
+        return new LeaseCoordinator(store, identity, new LeaseOptions { Shards = shards }, TimeProvider.System, loggers.CreateLogger<LeaseCoordinator>());
     }
 
     private static string ParseAddress(string text) => IPAddress.TryParse(text, out _)

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Controller.Aws;
@@ -72,17 +71,9 @@ public static class SyncCommand
                 return preview ? Error : ExitCodes.Usage;
             }
             AwsClients? clients = null;
-            if (parse.GetValue(live))
+            if (parse.GetValue(live) && (clients = await aws.CreateClientsAsync(parse, error)) is null)
             {
-                try
-                {
-                    clients = new AwsClients(aws.Resolve(parse), environment: null);
-                }
-                catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
-                {
-                    await error.WriteLineAsync($"error: {e.Message}");
-                    return Error;
-                }
+                return Error;
             }
             using (clients)
             {
@@ -146,7 +137,7 @@ public static class SyncCommand
                         var diff = await DiffCommand.PlanAsync(document, clients, cancellationToken);
                         previews.Add(new SyncReport.LivePreview(change.Name, DiffReport.Lines(diff)));
                     }
-                    catch (Exception e) when (e is AwsApiException or HttpRequestException or AmazonClientException or Polly.ExecutionRejectedException)
+                    catch (Exception e) when (AwsOptions.IsLiveReadFailure(e))
                     {
                         previews.Add(new SyncReport.LivePreview(change.Name, [$"error: reading live state: {e.Message}"]));
                     }

@@ -71,14 +71,14 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
         {
             (ResourceKind.CodeBuildProject, StepAction.Create) => CreateProjectAsync(DesiredProject(request, step.Name).Project, request, cancellationToken),
             (ResourceKind.CodeBuildProject, StepAction.Update) => UpdateProjectAsync(DesiredProject(request, step.Name).Project, request, cancellationToken),
-            (ResourceKind.CodeBuildProject, StepAction.Delete) => DeleteProjectAsync(step.Name, cancellationToken),
+            (ResourceKind.CodeBuildProject, StepAction.Delete) => DeleteAsync(ResourceKind.CodeBuildProject, step.Name, codeBuild.DeleteProjectAsync, cancellationToken),
             (ResourceKind.CodeBuildProject, StepAction.Release) => ReleaseProjectAsync(request.Live.Projects[step.Name], cancellationToken),
             (ResourceKind.CodeBuildWebhook, StepAction.Create) => CreateWebhookAsync(DesiredWebhook(request, step.Name), cancellationToken),
             (ResourceKind.CodeBuildWebhook, StepAction.Update) => UpdateWebhookAsync(DesiredWebhook(request, step.Name), cancellationToken),
             (ResourceKind.CodeBuildWebhook, StepAction.Delete) => DeleteWebhookAsync(step.Name, cancellationToken),
             (ResourceKind.CodePipeline, StepAction.Create) => CreatePipelineAsync(DesiredPipeline(request, step.Name), request, cancellationToken),
             (ResourceKind.CodePipeline, StepAction.Update) => UpdatePipelineAsync(DesiredPipeline(request, step.Name), request.Live.Pipelines[step.Name], step, cancellationToken),
-            (ResourceKind.CodePipeline, StepAction.Delete) => DeletePipelineAsync(step.Name, cancellationToken),
+            (ResourceKind.CodePipeline, StepAction.Delete) => DeleteAsync(ResourceKind.CodePipeline, step.Name, codePipeline.DeletePipelineAsync, cancellationToken),
             (ResourceKind.CodePipeline, StepAction.Release) => ReleasePipelineAsync(request.Live.Pipelines[step.Name], cancellationToken),
             _ => throw new InvalidOperationException($"the direct engine cannot {step.Action} a {step.Kind}"),
         };
@@ -124,18 +124,18 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
         }
     }
 
-    private async Task<AppliedResource?> DeleteProjectAsync(string name, CancellationToken cancellationToken)
+    private async Task<AppliedResource?> DeleteAsync(ResourceKind kind, string name, Func<string, CancellationToken, Task> delete, CancellationToken cancellationToken)
     {
         try
         {
-            await codeBuild.DeleteProjectAsync(name, cancellationToken);
-            logger.LogInformation("Deleted CodeBuildProject/{Name}", name);
+            await delete(name, cancellationToken);
+            logger.LogInformation("Deleted {Kind}/{Name}", kind, name);
         }
         catch (AwsNotFoundException)
         {
             // Already gone is what we wanted.
         }
-        return new AppliedResource(ResourceKind.CodeBuildProject, name, null, StepAction.Delete);
+        return new AppliedResource(kind, name, null, StepAction.Delete);
     }
 
     private async Task<AppliedResource?> ReleaseProjectAsync(CodeBuildProject live, CancellationToken cancellationToken)
@@ -265,19 +265,6 @@ public sealed class DirectEngine(ICodeBuildClient codeBuild, ICodePipelineClient
         {
             await codePipeline.UntagResourceAsync(arn, toRemove, cancellationToken);
         }
-    }
-
-    private async Task<AppliedResource?> DeletePipelineAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await codePipeline.DeletePipelineAsync(name, cancellationToken);
-            logger.LogInformation("Deleted CodePipeline/{Name}", name);
-        }
-        catch (AwsNotFoundException)
-        {
-        }
-        return new AppliedResource(ResourceKind.CodePipeline, name, null, StepAction.Delete);
     }
 
     private async Task<AppliedResource?> ReleasePipelineAsync(LivePipeline live, CancellationToken cancellationToken)

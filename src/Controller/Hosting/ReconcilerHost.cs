@@ -45,6 +45,7 @@ public sealed class ReconcilerHost : IAsyncDisposable
         Store = store;
         Aws = aws;
         Options = options ?? new ReconcilerHostOptions();
+        Options.Validate();
         Time = time ?? TimeProvider.System;
         Loggers = loggers ?? NullLoggerFactory.Instance;
         Leases = leases;
@@ -52,7 +53,7 @@ public sealed class ReconcilerHost : IAsyncDisposable
         Source = new SpecStoreObjectSource(store, Options.Selector);
         Cache = new Informer<PulumiPipeline>(
             Source,
-            new InformerOptions<PulumiPipeline>(ResyncPeriod: Options.ResyncPeriod),
+            new InformerOptions<PulumiPipeline> { ResyncPeriod = Options.ResyncPeriod },
             Time,
             Loggers.CreateLogger<Informer<PulumiPipeline>>());
         _cacheRunner = new InformerRunnable<PulumiPipeline>(Cache, leases);

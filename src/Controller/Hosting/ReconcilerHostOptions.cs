@@ -14,4 +14,8 @@ public sealed record ReconcilerHostOptions
 
     /// <summary>The one web server (health, readiness, metrics, routes runnables add); null: no server (the demo, most tests).</summary>
     public WebServerOptions? Web { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    public void Validate() =>
+        ArgumentOutOfRangeException.ThrowIfLessThan(ResyncPeriod, TimeSpan.Zero, $"{nameof(ReconcilerHostOptions)}.{nameof(ResyncPeriod)}");
 }

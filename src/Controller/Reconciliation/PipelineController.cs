@@ -20,11 +20,15 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
     private readonly IAsyncDisposable? _ownedReader;
     private readonly Informer<PulumiPipeline> _cache;
     private readonly ControllerRunnable<PulumiPipeline> _workers;
+    private readonly Informer<PulumiPipelineTemplate> _templates;
+    private readonly CancellationTokenSource _stopTemplates = new();
+    private Task _templateWatch = Task.CompletedTask;
     private bool _disposed;
 
     /// <exception cref="FormatException">The engine named in the options is not registered.</exception>
     public PipelineController(ReconcilerHost host, PipelineControllerOptions options, PipelineMetrics? metrics = null, RuntimeMetrics? runtimeMetrics = null)
     {
+        options.Validate();
         Options = options;
         Metrics = metrics ?? PipelineMetrics.Default;
         var loggers = host.Loggers;
@@ -46,32 +50,50 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
             Reader = reader;
             _ownedReader = reader;
         }
-        Engine = host.Engines.Create(options.Engine, new EngineContext(host.Aws, Reader, time, loggers, options.EngineSettings));
+        Engines = new ConvergeEngines(host.Engines, options.Engine, new EngineContext(host.Aws, Reader, time, loggers, options.EngineSettings));
+        Engine = Engines.Default;
         var tokens = options.SkipTokenCheck || host.Aws.Ssm is null
             ? null
             : new AccessTokenCheck(host.Aws.Ssm, host.Aws.SecretsManager, time, options.TokenParameterTtl, TimeSpan.FromSeconds(30));
+        // Every replica watches every template (they are few); dependents are enqueued only on the shards it holds.
+        _templates = new Informer<PulumiPipelineTemplate>(
+            new TemplateStoreObjectSource(host.Store.Templates, options.TemplatePollInterval, time),
+            new InformerOptions<PulumiPipelineTemplate>(),
+            time,
+            loggers.CreateLogger<Informer<PulumiPipelineTemplate>>());
         Reconciler = new PipelineReconciler(
             Reader,
-            Engine,
+            Engines,
             tokens,
-            new PipelineStatusWriter(host.Store, time, resync, Metrics, loggers.CreateLogger<PipelineStatusWriter>()),
+            new PipelineStatusWriter(host.Store, time, resync, Metrics, loggers.CreateLogger<PipelineStatusWriter>(), _cache),
             time,
-            new PipelineReconcilerOptions { ResyncPeriod = resync },
+            new PipelineReconcilerOptions { ResyncPeriod = resync, LockRetryBase = options.RetryBaseDelay },
             Metrics,
-            loggers.CreateLogger<PipelineReconciler>());
+            loggers.CreateLogger<PipelineReconciler>(),
+            name => _templates.TryGet(name, out var template) ? template : null);
         // Every resync, periodic or asked for, takes a new ListPipelines snapshot before its first reconcile.
         _cache.AddHandler(new ResyncStart(Reader));
         Controller = new Controller<PulumiPipeline>(
             Reconciler,
             _cache,
             host.Source,
-            new ControllerOptions(ControllerName, options.Workers, options.ReconcileTimeout, options.ShutdownTimeout,
-                Queue: new WorkQueueOptions(ControllerName, BaseDelay: options.RetryBaseDelay)),
+            new ControllerOptions
+            {
+                Name = ControllerName,
+                Workers = options.Workers,
+                ReconcileTimeout = options.ReconcileTimeout,
+                ShutdownTimeout = options.ShutdownTimeout,
+                Queue = new WorkQueueOptions { BaseDelay = options.RetryBaseDelay },
+            },
             time,
             loggers.CreateLogger<Controller<PulumiPipeline>>(),
             runtimeMetrics,
             host.Leases);
-        _workers = new ControllerRunnable<PulumiPipeline>(_cache, Controller, loggers.CreateLogger<ControllerRunnable<PulumiPipeline>>());
+        Dependents = new TemplateDependents(Controller.EnqueueAfter, new BucketRateLimiter(options.TemplateFanOutRate, options.TemplateFanOutBurst, time),
+            loggers.CreateLogger<TemplateDependents>());
+        _cache.AddHandler(Dependents);
+        _templates.AddHandler(Dependents);
+        _workers = new ControllerRunnable<PulumiPipeline>(_cache, Controller, loggers.CreateLogger<ControllerRunnable<PulumiPipeline>>(), _templates.WaitForSyncAsync);
     }
 
     public string Name => ControllerName;
@@ -82,15 +104,27 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
 
     public ILiveStateReader Reader { get; }
 
+    /// <summary>The controller's <c>--engine</c>, the engine of every spec without <c>spec.engine</c>.</summary>
     public IConvergeEngine Engine { get; }
+
+    /// <summary>The default engine and those specs name in <c>spec.engine</c>.</summary>
+    public ConvergeEngines Engines { get; }
 
     public PipelineReconciler Reconciler { get; }
 
     public Controller<PulumiPipeline> Controller { get; }
 
+    /// <summary>The watch on templates: which specs name which template, and the fan-out of a template's change to them.</summary>
+    public TemplateDependents Dependents { get; }
+
+    /// <summary>The cache of templates the reconciler merges specs with.</summary>
+    public Informer<PulumiPipelineTemplate> Templates => _templates;
+
     /// <summary>Starts the workers once the host's cache has synced.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var stop = _stopTemplates.Token;
+        _templateWatch = Task.Run(() => _templates.RunAsync(stop), CancellationToken.None);
         await _workers.StartAsync(cancellationToken);
         _logger.LogInformation("Pipeline controller starting: {Workers} workers, engine {Engine}", Options.Workers, Engine.Name);
     }
@@ -99,7 +133,11 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
     public int ResyncNow() => _cache.ResyncNow();
 
     /// <summary>Stops taking work and lets in-flight reconciles finish (within the shutdown timeout).</summary>
-    public Task StopAsync(CancellationToken cancellationToken) => _workers.StopAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _workers.StopAsync(cancellationToken);
+        await StopTemplatesAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -109,11 +147,23 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
         }
         _disposed = true;
         await _workers.DisposeAsync();
+        await StopTemplatesAsync();
+        _templates.Dispose();
+        _stopTemplates.Dispose();
         Controller.Dispose();
         if (_ownedReader is not null)
         {
             await _ownedReader.DisposeAsync();
         }
+    }
+
+    private async Task StopTemplatesAsync()
+    {
+        if (!_stopTemplates.IsCancellationRequested)
+        {
+            await _stopTemplates.CancelAsync();
+        }
+        await _templateWatch;
     }
 
     private sealed class ResyncStart(ILiveStateReader reader) : IInformerHandler<PulumiPipeline>

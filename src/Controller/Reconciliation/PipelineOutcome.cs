@@ -10,6 +10,7 @@ public sealed record PipelineOutcome(string Phase, string Reason, bool Ready, bo
     // Every way a reconcile or finalize ends; PipelineReconciler picks one per exit.
     //                                                                 phase                      reason                               Ready  Reconciling  Stalled observes generation
     public static readonly PipelineOutcome InvalidSpec =           new(StatusPhases.Stalled,      StatusReasons.InvalidSpec,           false, false,       true,   true);
+    public static readonly PipelineOutcome MissingTemplate =       new(StatusPhases.Stalled,      StatusReasons.MissingTemplate,       false, false,       true,   true);
     public static readonly PipelineOutcome MissingTokenParameter = new(StatusPhases.Stalled,      StatusReasons.MissingTokenParameter, false, false,       true,   true);
     public static readonly PipelineOutcome MissingTokenSecret =    new(StatusPhases.Stalled,      StatusReasons.MissingTokenSecret,    false, false,       true,   true);
     public static readonly PipelineOutcome ResourceConflict =      new(StatusPhases.Stalled,      StatusReasons.ResourceConflict,      false, false,       true,   true);
@@ -20,4 +21,6 @@ public sealed record PipelineOutcome(string Phase, string Reason, bool Ready, bo
     public static readonly PipelineOutcome ApplyFailed =           new(StatusPhases.Failed,       StatusReasons.AwsError,              false, true,        false,  false);
     public static readonly PipelineOutcome DeletionFailed =        new(StatusPhases.Deleting,     StatusReasons.AwsError,              false, true,        false,  false);
     public static readonly PipelineOutcome DeletionPending =       new(StatusPhases.Deleting,     StatusReasons.Deleting,              false, true,        false,  false);
+    public static readonly PipelineOutcome StackLocked =           new(StatusPhases.Reconciling,  StatusReasons.StackLocked,           false, true,        false,  false);
+    public static readonly PipelineOutcome DeletionLocked =        new(StatusPhases.Deleting,     StatusReasons.StackLocked,           false, true,        false,  false);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Reconciler.Controller.Engines;
 using Reconciler.Controller.Observation;
@@ -7,6 +8,7 @@ using Reconciler.Controller.Telemetry;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Planning;
 using Reconciler.Model.Rendering;
+using Reconciler.Model.Templates;
 using Reconciler.Model.Validation;
 
 namespace Reconciler.Controller.Reconciliation;
@@ -17,17 +19,24 @@ namespace Reconciler.Controller.Reconciliation;
 /// </summary>
 public sealed class PipelineReconciler(
     ILiveStateReader reader,
-    IConvergeEngine engine,
+    ConvergeEngines engines,
     AccessTokenCheck? tokens,
     PipelineStatusWriter statusWriter,
     TimeProvider time,
     PipelineReconcilerOptions options,
     PipelineMetrics metrics,
-    ILogger<PipelineReconciler> logger) : IReconciler<PulumiPipeline>
+    ILogger<PipelineReconciler> logger,
+    Func<string, PulumiPipelineTemplate?>? templates = null) : IReconciler<PulumiPipeline>
 {
     private const int MaxMessageLength = 1024;
 
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
+    // The template (name@generation) each spec being reconciled was merged with, for the status it writes; a key is
+    // reconciled by one worker at a time, so the entry is this reconcile's.
+    private readonly ConcurrentDictionary<string, string> _templateRefs = new(StringComparer.Ordinal);
+
+    // Retries of a spec whose stack another update holds: their own backoff, so status can say when the next one is.
+    private readonly ExponentialBackoff<string> _lockRetries = new(options.LockRetryBase, options.LockRetryMax > options.LockRetryBase ? options.LockRetryMax : options.LockRetryBase);
 
     public async Task<ReconcileResult> ReconcileAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
@@ -39,7 +48,8 @@ public sealed class PipelineReconciler(
         {
             // Retrying cannot help and applying without a record of it would leave untracked resources: only a
             // smaller spec (a new generation) can go on. The Stalled status keeps the resources already recorded.
-            var latest = await statusWriter.LatestAsync(document, cancellationToken);
+            // Built on the copy the refused status was for: it carries the resources an intent already recorded.
+            var latest = e.Document ?? document;
             var message = e.Message.Length > MaxMessageLength ? e.Message[..MaxMessageLength] : e.Message;
             await WriteAsync(latest, Status(latest).Build(PipelineOutcome.StatusTooLarge, message), cancellationToken);
             throw new TerminalReconcileException(StatusReasons.StatusTooLarge, $"{latest.Metadata.Name}: {message}", e);
@@ -48,19 +58,32 @@ public sealed class PipelineReconciler(
 
     private async Task<ReconcileResult> ReconcileSpecAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
-        document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
 
-        var (invalid, rendered) = Compile(document);
+        var (effective, templateRef) = Resolve(document);
+        if (effective is null)
+        {
+            var message = $"no {PulumiPipelineTemplate.KindName} named \"{document.Spec.Template}\" exists; apply it and this spec is reconciled again";
+            await WriteAsync(document, Status(document).Build(PipelineOutcome.MissingTemplate, message), cancellationToken);
+            // Not terminal: the template's creation re-enqueues this spec (TemplateDependents), as does every resync.
+            return ReconcileResult.Done;
+        }
+
+        var (invalid, rendered) = Compile(effective, templateRef);
         if (invalid.Count > 0)
         {
             var message = Summarize(invalid.Select(e => e.ToString()));
             await WriteAsync(document, Status(document).Build(PipelineOutcome.InvalidSpec, message), cancellationToken);
+            if (templateRef is not null)
+            {
+                // A change of the template can make it valid, and that change moves no generation of this spec: not parked.
+                return ReconcileResult.Done;
+            }
             throw new TerminalReconcileException(StatusReasons.InvalidSpec, $"{name} is invalid: {message}");
         }
         var desired = rendered!;
 
-        if (tokens is not null && document.Spec.Pulumi.Token() is { } token && !await tokens.ExistsAsync(token, cancellationToken))
+        if (tokens is not null && effective.Spec.Pulumi.Token() is { } token && !await tokens.ExistsAsync(token, cancellationToken))
         {
             var (missing, message) = token.IsSecret()
                 ? (PipelineOutcome.MissingTokenSecret,
@@ -71,11 +94,14 @@ public sealed class PipelineReconciler(
             return ReconcileResult.Requeue(options.MissingTokenRetry);
         }
 
+        var engine = engines.For(document.Spec.Engine);
+        await HandOverAsync(document, engine, cancellationToken);
+
         var live = await reader.ObserveAsync(ObservationRequest.For(desired, document.Status), cancellationToken);
         var owner = OwnershipIdentity.Of(document);
         var adopt = OwnershipIdentity.WantsAdoption(document);
         var plan = Planner.Plan(desired, live, owner, adopt);
-        var planned = Status(document) with { Resources = Resources(desired, live, plan, null) };
+        var planned = Status(document, engine) with { Resources = Resources(desired, live, plan, null) };
 
         if (plan.Conflicts.Count > 0)
         {
@@ -92,14 +118,14 @@ public sealed class PipelineReconciler(
             return ReconcileResult.Done;
         }
 
-        var drift = IsDrift(document);
+        var drift = IsDrift(document, templateRef);
         if (drift)
         {
             var paths = Summarize(plan.ChangedPaths());
-            metrics.DriftDetected.Add(1, PipelineMetrics.Tags(("policy", document.Spec.DriftPolicy)));
-            logger.LogWarning("Drift detected on {Name} (policy {Policy}): {Paths}", name, document.Spec.DriftPolicy, paths);
+            metrics.DriftDetected.Add(1, PipelineMetrics.Tags(("policy", effective.Spec.DriftPolicy)));
+            logger.LogWarning("Drift detected on {Name} (policy {Policy}): {Paths}", name, effective.Spec.DriftPolicy, paths);
             planned = planned.WithDrift(ConditionStatus.True, StatusReasons.DriftDetected, $"live state differs from the spec: {paths}");
-            if (document.Spec.DriftPolicy == DriftPolicies.Detect)
+            if (effective.Spec.DriftPolicy == DriftPolicies.Detect)
             {
                 await WriteAsync(document, planned.Build(PipelineOutcome.DriftDetected, $"driftPolicy is Detect; not corrected: {paths}"), cancellationToken);
                 return ReconcileResult.Done;
@@ -115,12 +141,17 @@ public sealed class PipelineReconciler(
 
         var started = time.GetTimestamp();
         var outcome = await engine.ApplyAsync(new ConvergeRequest(owner, adopt, desired, live, plan), cancellationToken);
-        var applied = Status(recorded) with { Resources = Resources(desired, live, plan, outcome), LastApply = Record(outcome, time.GetElapsedTime(started)) };
-        Count(outcome);
+        var applied = Status(recorded, engine) with { Resources = Resources(desired, live, plan, outcome), LastApply = Record(engine, outcome, time.GetElapsedTime(started)) };
+        Count(engine, outcome);
 
         if (!outcome.Succeeded)
         {
             var errors = Summarize(outcome.Errors.Select(e => e.ToString()));
+            if (outcome.Errors.All(e => e.Code == StatusReasons.StackLocked))
+            {
+                // Nothing was applied: the last apply on record stays, and the spec waits for the lock with its own backoff.
+                return await StackLockedAsync(recorded, applied with { LastApply = recorded.Status?.LastApply, Drifted = planned.Drifted }, PipelineOutcome.StackLocked, errors, cancellationToken);
+            }
             if (outcome.Errors.Any(e => e.Code == StatusReasons.ResourceConflict))
             {
                 await WriteAsync(recorded, applied.Build(PipelineOutcome.ResourceConflict, errors), cancellationToken);
@@ -137,33 +168,65 @@ public sealed class PipelineReconciler(
         {
             metrics.DriftCorrected.Add(1);
         }
+        _lockRetries.Forget(name);
         // The same message as an in-sync resync writes, so the next resync finds nothing to write.
         await WriteAsync(recorded, applied.Build(PipelineOutcome.Converged, InSync(applied.Resources)), cancellationToken);
         return ReconcileResult.Done;
     }
 
+    // A spec that names another engine than the one holding its resources: the holder lets go of them first (a Pulumi
+    // stack is removed, the resources stay), and the new engine takes them as they are (the Pulumi engine imports them).
+    private async Task HandOverAsync(PulumiPipeline document, IConvergeEngine engine, CancellationToken cancellationToken)
+    {
+        var holder = Holder(document);
+        if (await engines.HandOverAsync(document.Metadata.Name, holder, engine, cancellationToken))
+        {
+            logger.LogInformation("{Name}: resources handed over from engine {From} to engine {To}", document.Metadata.Name, holder, engine.Name);
+        }
+    }
+
+    // The engine whose state holds the resources; specs converged before status recorded it name it in their last apply.
+    private static string? Holder(PulumiPipeline document) => document.Status?.Engine ?? document.Status?.LastApply?.Engine;
+
+    private async Task<ReconcileResult> StackLockedAsync(PulumiPipeline recorded, PipelineStatusBuilder status, PipelineOutcome outcome, string errors, CancellationToken cancellationToken)
+    {
+        var delay = _lockRetries.When(recorded.Metadata.Name);
+        var retry = time.GetUtcNow() + delay;
+        var message = $"{errors}; next retry at {retry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}";
+        await WriteAsync(recorded, status.Build(outcome, message) with { NextRetryTime = retry }, cancellationToken);
+        logger.LogInformation("{Name}: stack locked, retrying in {Delay}", recorded.Metadata.Name, delay);
+        return ReconcileResult.Requeue(delay);
+    }
+
     public async Task<ReconcileResult> FinalizeAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
-        document = await statusWriter.LatestAsync(document, cancellationToken);
         var name = document.Metadata.Name;
         var owner = OwnershipIdentity.Of(document);
         var nothing = new DesiredState { SpecName = name };
         // The rendered names matter when status never recorded them (a first apply cut short).
-        var rendered = SpecValidator.Validate(name, document).Count == 0 ? PipelineRenderer.Render(document) : nothing;
+        // With its template when it is there (its deletionPolicy may be the template's); else the spec as written.
+        var effective = Resolve(document).Effective ?? document;
+        var rendered = SpecValidator.Validate(name, effective).Count == 0 ? PipelineRenderer.Render(effective) : nothing;
         var request = ObservationRequest.For(rendered, document.Status, fresh: true);
         var live = await reader.ObserveAsync(request, cancellationToken);
 
-        var retain = document.Spec.DeletionPolicy == DeletionPolicies.Retain;
+        var retain = effective.Spec.DeletionPolicy == DeletionPolicies.Retain;
         var plan = retain ? Planner.Release(live, owner) : Planner.Plan(nothing, live, owner, adopt: false);
         if (plan.Steps.Count > 0)
         {
+            // The engine that holds the resources deletes them (a spec switched since its last converge has not moved yet).
+            var engine = Holder(document) is { } holder && engines.Knows(holder) ? engines.Get(holder) : engines.For(document.Spec.Engine);
             var started = time.GetTimestamp();
             var outcome = await engine.ApplyAsync(new ConvergeRequest(owner, false, nothing, live, plan), cancellationToken);
-            Count(outcome);
+            Count(engine, outcome);
             if (!outcome.Succeeded)
             {
                 var errors = Summarize(outcome.Errors.Select(e => e.ToString()));
-                var failed = Status(document) with { LastApply = Record(outcome, time.GetElapsedTime(started)) };
+                if (outcome.Errors.All(e => e.Code == StatusReasons.StackLocked))
+                {
+                    return await StackLockedAsync(document, Status(document), PipelineOutcome.DeletionLocked, errors, cancellationToken);
+                }
+                var failed = Status(document) with { LastApply = Record(engine, outcome, time.GetElapsedTime(started)) };
                 await WriteAsync(document, failed.Build(PipelineOutcome.DeletionFailed, errors), cancellationToken);
                 throw new ConvergeFailedException($"{name}: deletion failed: {errors}");
             }
@@ -189,35 +252,61 @@ public sealed class PipelineReconciler(
     }
 
     // A non-empty plan for a generation already converged (Ready, or drift already on record) is drift.
-    private static bool IsDrift(PulumiPipeline document) =>
+    // A template change is a change of what the spec asks for, as a new generation is: not drift.
+    private static bool IsDrift(PulumiPipeline document, string? templateRef) =>
         document.Status is { } previous
         && previous.ObservedGeneration == document.Metadata.Generation
+        && previous.ObservedTemplate == templateRef
         && (Conditions.IsTrue(previous.Conditions, ConditionTypes.Ready) || Conditions.IsTrue(previous.Conditions, ConditionTypes.Drifted));
 
-    private PipelineStatusBuilder Status(PulumiPipeline document) => new(document, time.GetUtcNow());
+    private PipelineStatusBuilder Status(PulumiPipeline document) =>
+        new(document, time.GetUtcNow()) { ObservedTemplate = _templateRefs.GetValueOrDefault(document.Metadata.Name) };
+
+    /// <summary>The spec to render (merged with its template) and the template's <c>name@generation</c>; a null spec when the template is missing.</summary>
+    private (PulumiPipeline? Effective, string? TemplateRef) Resolve(PulumiPipeline document)
+    {
+        var name = document.Metadata.Name;
+        if (document.Spec.Template is not { } templateName)
+        {
+            _templateRefs.TryRemove(name, out _);
+            return (document, null);
+        }
+        if (templates?.Invoke(templateName) is not { } template)
+        {
+            _templateRefs.TryRemove(name, out _);
+            return (null, null);
+        }
+        var templateRef = $"{templateName}@{template.Metadata.Generation}";
+        _templateRefs[name] = templateRef;
+        return (TemplateMerge.Effective(document, template), templateRef);
+    }
+
+    // From the engine on, status names the engine that now holds the resources.
+    private PipelineStatusBuilder Status(PulumiPipeline document, IConvergeEngine engine) => Status(document) with { Engine = engine.Name };
 
     private void Forget(string name)
     {
-        statusWriter.Forget(name);
+        _lockRetries.Forget(name);
         _validated.TryRemove(name, out _);
+        _templateRefs.TryRemove(name, out _);
     }
 
     // Validation depends only on the spec (what generation versions), the annotations that matter and the uid, so a resync of
     // an unchanged spec reuses its verdict. The rendered state is not kept: it costs tens of microseconds to make
     // again and tens of kilobytes to hold, times every spec, in the steady state's memory.
-    private (IReadOnlyList<ValidationError> Errors, DesiredState? Desired) Compile(PulumiPipeline document)
+    private (IReadOnlyList<ValidationError> Errors, DesiredState? Desired) Compile(PulumiPipeline document, string? templateRef)
     {
         var meta = document.Metadata;
         IReadOnlyList<ValidationError> errors;
         var annotations = ReconcilePredicate.Annotations(meta);
-        if (_validated.TryGetValue(meta.Name, out var known) && known.Generation == meta.Generation && known.Uid == meta.Uid && known.Annotations == annotations && meta.Generation > 0)
+        if (_validated.TryGetValue(meta.Name, out var known) && known.Generation == meta.Generation && known.Uid == meta.Uid && known.Annotations == annotations && known.Template == templateRef && meta.Generation > 0)
         {
             errors = known.Errors;
         }
         else
         {
             errors = SpecValidator.Validate(meta.Name, document);
-            _validated[meta.Name] = new Validated(meta.Uid, meta.Generation, annotations, errors.Count == 0 ? [] : errors);
+            _validated[meta.Name] = new Validated(meta.Uid, meta.Generation, annotations, templateRef, errors.Count == 0 ? [] : errors);
         }
         return (errors, errors.Count == 0 ? PipelineRenderer.Render(document) : null);
     }
@@ -225,7 +314,7 @@ public sealed class PipelineReconciler(
     private Task<PulumiPipeline> WriteAsync(PulumiPipeline document, PipelineStatus status, CancellationToken cancellationToken) =>
         statusWriter.WriteAsync(document, status, cancellationToken);
 
-    private ApplyRecord Record(ApplyOutcome outcome, TimeSpan duration) => new()
+    private ApplyRecord Record(IConvergeEngine engine, ApplyOutcome outcome, TimeSpan duration) => new()
     {
         Engine = engine.Name,
         Result = outcome.Succeeded ? "Succeeded" : "Failed",
@@ -236,7 +325,7 @@ public sealed class PipelineReconciler(
         FinishedAt = time.GetUtcNow(),
     };
 
-    private void Count(ApplyOutcome outcome)
+    private void Count(IConvergeEngine engine, ApplyOutcome outcome)
     {
         metrics.Applies.Add(1, PipelineMetrics.Tags(("engine", engine.Name), ("result", outcome.Succeeded ? "succeeded" : "failed")));
         foreach (var applied in outcome.Resources)
@@ -314,7 +403,7 @@ public sealed class PipelineReconciler(
         _ => null,
     };
 
-    private sealed record Validated(string? Uid, long Generation, string Annotations, IReadOnlyList<ValidationError> Errors);
+    private sealed record Validated(string? Uid, long Generation, string Annotations, string? Template, IReadOnlyList<ValidationError> Errors);
 
     private static string InSync(IReadOnlyList<ResourceStatus> resources) => $"{resources.Count} resources in sync";
 

@@ -17,6 +17,12 @@ public sealed record PipelineStatusBuilder(PulumiPipeline Document, DateTimeOffs
 
     public ApplyRecord? LastApply { get; init; } = Document.Status?.LastApply;
 
+    /// <summary>The template (<c>name@generation</c>) this reconcile merged the spec with; recorded with the generation it observes.</summary>
+    public string? ObservedTemplate { get; init; } = Document.Status?.ObservedTemplate;
+
+    /// <summary>The engine whose state holds the resources; set once a reconcile has chosen (and handed over to) one.</summary>
+    public string? Engine { get; init; } = Document.Status?.Engine;
+
     /// <summary>The status for <paramref name="outcome"/>, with <paramref name="message"/> on Ready (and on Reconciling or Stalled when true).</summary>
     public PipelineStatus Build(PipelineOutcome outcome, string message)
     {
@@ -43,6 +49,10 @@ public sealed record PipelineStatusBuilder(PulumiPipeline Document, DateTimeOffs
             Conditions = conditions,
             Resources = Resources,
             LastApply = LastApply,
+            ObservedTemplate = outcome.ObservesGeneration ? ObservedTemplate : previous.ObservedTemplate,
+            Engine = Engine,
+            // Only a StackLocked status says when it is retried; every other outcome clears it.
+            NextRetryTime = null,
         };
     }
 

@@ -7,6 +7,7 @@ public static class StatusReasons
     public const string Applying = "Applying";
     public const string InvalidSpec = "InvalidSpec";
     public const string ResourceConflict = "ResourceConflict";
+    public const string MissingTemplate = "MissingTemplate";
     public const string MissingTokenParameter = "MissingTokenParameter";
     public const string MissingTokenSecret = "MissingTokenSecret";
     public const string AwsError = "AwsError";
@@ -15,6 +16,9 @@ public static class StatusReasons
     public const string NoDrift = "NoDrift";
     public const string Deleting = "Deleting";
     public const string StatusTooLarge = "StatusTooLarge";
+
+    /// <summary>Another update holds the spec's Pulumi stack; the spec is retried (status says when).</summary>
+    public const string StackLocked = "StackLocked";
 }
 
 /// <summary>The values of <c>status.phase</c>.</summary>

@@ -11,4 +11,7 @@ public sealed class StatusTooLargeException : Exception
     public StatusTooLargeException() : this("the status does not fit the store's item limit") { }
 
     public StatusTooLargeException(string message) : this(message, null) { }
+
+    /// <summary>The stored document the status was composed for (after any status this reconcile already wrote).</summary>
+    public Reconciler.Model.Documents.PulumiPipeline? Document { get; init; }
 }

@@ -43,7 +43,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         RuntimeMetrics? metrics = null,
         IShardOwnership? shards = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1);
+        options.Validate();
         this.reconciler = reconciler;
         this.informer = informer;
         this.source = source;
@@ -53,7 +53,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         this.metrics = metrics ?? RuntimeMetrics.Default;
         this.shards = shards ?? AllShards.Instance;
         tags = new TagList { { "controller", options.Name } };
-        Queue = new WorkQueue<string>(options.EffectiveQueue, time, this.metrics);
+        Queue = new WorkQueue<string>(options.Queue with { Name = options.Name }, time, this.metrics);
         this.metrics.Initialize(options.Name);
         informer.AddHandler(this);
         this.shards.Subscribe(this);
@@ -76,7 +76,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         // Synchronously up to the grace timer, so the grace period starts when StopAsync is called.
         stopping.Cancel();
         Queue.ShutDown();
-        using var grace = new CancellationTokenSource(options.EffectiveShutdownTimeout, time);
+        using var grace = new CancellationTokenSource(options.ShutdownTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(grace.Token, cancellationToken);
         try
         {
@@ -96,6 +96,15 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         if (shards.TryGetTenure(ShardOf(name), out _))
         {
             Queue.Add(name);
+        }
+    }
+
+    /// <summary>Enqueues <paramref name="name"/> after <paramref name="delay"/> if this replica owns its shard (a fan-out spread by a rate limiter).</summary>
+    public void EnqueueAfter(string name, TimeSpan delay)
+    {
+        if (shards.TryGetTenure(ShardOf(name), out _))
+        {
+            Queue.AddAfter(name, delay);
         }
     }
 
@@ -185,7 +194,25 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             Queue.Forget(key);
             return;
         }
-        if (!informer.TryGet(key, out var item))
+        T? item;
+        try
+        {
+            // The cached copy, or the store's while the cache has not caught up with our own last write.
+            item = await informer.GetLatestAsync(key, tenure);
+        }
+        catch (OperationCanceledException) when (tenure.IsCancellationRequested)
+        {
+            Queue.Forget(key);
+            return;
+        }
+        catch (Exception ex)
+        {
+            var delay = Queue.AddRateLimited(key);
+            metrics.ReconcileErrors.Add(1, tags);
+            logger.LogWarning("{Controller}: reading {Key} failed; retrying in {Delay}: {Error}", Name, key, delay, ExpectedFailure.OneLine(ex));
+            return;
+        }
+        if (item is null)
         {
             // Gone from the store: nothing to reconcile, nothing to remember.
             Queue.Forget(key);
@@ -213,7 +240,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         }
 
         using var activity = RuntimeTracing.StartReconcile(source.Kind, Name, meta, finalizing);
-        using var timeout = new CancellationTokenSource(options.EffectiveReconcileTimeout, time);
+        using var timeout = new CancellationTokenSource(options.ReconcileTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, tenure, abort.Token);
         var started = time.GetTimestamp();
         metrics.ActiveWorkers.Add(1, tags);
@@ -312,10 +339,10 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         return ReconcileResult.Done;
     }
 
-    /// <summary>Adds or removes our finalizer; on a conflict reads the latest object once and tries again.</summary>
+    /// <summary>Adds or removes our finalizer, and tells the informer of the write; on a conflict reads the latest object once and tries again.</summary>
     /// <remarks>
-    /// The cache lags the store by the watch's latency, and usually the newer version is our own write (the
-    /// finalizer we attached, the status the reconciler wrote): a fresh read resolves that without a backoff.
+    /// Our own earlier writes never cause the conflict (the object came through <see cref="Informer{T}.GetLatestAsync"/>);
+    /// another writer's change (an apply, a delete) that raced this one does, and one fresh read resolves it without a backoff.
     /// </remarks>
     private async Task<T?> UpdateFinalizersAsync(T item, bool attach, CancellationToken cancellationToken)
     {
@@ -331,7 +358,12 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
                 : (meta.Finalizers ?? []).Where(f => !string.Equals(f, options.Finalizer, StringComparison.Ordinal)).ToList();
             try
             {
-                return await source.UpdateFinalizersAsync(meta.Name, meta.ResourceVersion ?? "", meta.Uid, finalizers, cancellationToken);
+                var updated = await source.UpdateFinalizersAsync(meta.Name, meta.ResourceVersion ?? "", meta.Uid, finalizers, cancellationToken);
+                if (updated is not null)
+                {
+                    informer.RecordWrite(updated);
+                }
+                return updated;
             }
             catch (StoreConflictException) when (attempt == 0)
             {

@@ -1,23 +1,34 @@
 namespace Reconciler.Controller.Runtime;
 
-/// <summary>Settings of a <see cref="Controller{T}"/>.</summary>
-/// <param name="Name">The controller's name: its metrics' <c>controller</c> tag and its queue's name.</param>
-/// <param name="Workers">How many keys are reconciled at once (default <see cref="RuntimeDefaults.Workers"/>); one key never by two workers.</param>
-/// <param name="ReconcileTimeout">How long one reconcile or finalize may run before it is cancelled and retried (default <see cref="RuntimeDefaults.ReconcileTimeout"/>).</param>
-/// <param name="ShutdownTimeout">How long in-flight reconciles may take to finish on stop before they are cancelled (default <see cref="RuntimeDefaults.ShutdownTimeout"/>).</param>
-/// <param name="Finalizer">The finalizer attached before the first reconcile.</param>
-/// <param name="Queue">Queue and backoff settings; its name defaults to <paramref name="Name"/>.</param>
-public sealed record ControllerOptions(
-    string Name,
-    int Workers = RuntimeDefaults.Workers,
-    TimeSpan? ReconcileTimeout = null,
-    TimeSpan? ShutdownTimeout = null,
-    string Finalizer = RuntimeAnnotations.Finalizer,
-    WorkQueueOptions? Queue = null)
+/// <summary>Settings of a <see cref="Controller{T}"/>; defaults from <see cref="RuntimeDefaults"/>.</summary>
+public sealed record ControllerOptions
 {
-    public TimeSpan EffectiveReconcileTimeout => ReconcileTimeout ?? RuntimeDefaults.ReconcileTimeout;
+    /// <summary>The controller's name: its metrics' <c>controller</c> tag and its queue's name. Required.</summary>
+    public required string Name { get; init; }
 
-    public TimeSpan EffectiveShutdownTimeout => ShutdownTimeout ?? RuntimeDefaults.ShutdownTimeout;
+    /// <summary>How many keys are reconciled at once (at least 1; default <see cref="RuntimeDefaults.Workers"/>); one key never by two workers.</summary>
+    public int Workers { get; init; } = RuntimeDefaults.Workers;
 
-    public WorkQueueOptions EffectiveQueue => (Queue ?? new WorkQueueOptions()) with { Name = Queue?.Name is { } n && n != "default" ? n : Name };
+    /// <summary>How long one reconcile or finalize may run before it is cancelled and retried (positive; default <see cref="RuntimeDefaults.ReconcileTimeout"/>).</summary>
+    public TimeSpan ReconcileTimeout { get; init; } = RuntimeDefaults.ReconcileTimeout;
+
+    /// <summary>How long in-flight reconciles may take to finish on stop before they are cancelled (zero or more; default <see cref="RuntimeDefaults.ShutdownTimeout"/>).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = RuntimeDefaults.ShutdownTimeout;
+
+    /// <summary>The finalizer attached before the first reconcile.</summary>
+    public string Finalizer { get; init; } = RuntimeAnnotations.Finalizer;
+
+    /// <summary>Retry backoff of the controller's queue; the queue is named after the controller.</summary>
+    public WorkQueueOptions Queue { get; init; } = new();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Name, $"{nameof(ControllerOptions)}.{nameof(Name)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Workers, 1, $"{nameof(ControllerOptions)}.{nameof(Workers)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconcileTimeout, TimeSpan.Zero, $"{nameof(ControllerOptions)}.{nameof(ReconcileTimeout)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(ShutdownTimeout, TimeSpan.Zero, $"{nameof(ControllerOptions)}.{nameof(ShutdownTimeout)}");
+        ArgumentException.ThrowIfNullOrWhiteSpace(Finalizer, $"{nameof(ControllerOptions)}.{nameof(Finalizer)}");
+        Queue.Validate();
+    }
 }

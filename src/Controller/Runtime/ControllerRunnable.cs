@@ -8,7 +8,8 @@ namespace Reconciler.Controller.Runtime;
 /// Runs a <see cref="Controller{T}"/>'s workers once its informer's cache has synced (reconciling from a half-listed
 /// cache would finalize or recreate what is merely not listed yet); stopping drains in-flight reconciles.
 /// </summary>
-public sealed class ControllerRunnable<T>(Informer<T> informer, Controller<T> controller, ILogger? logger = null) : IRunnable, IAsyncDisposable
+/// <param name="alsoSynced">More caches the reconciler reads (e.g. the templates specs name), waited for as well.</param>
+public sealed class ControllerRunnable<T>(Informer<T> informer, Controller<T> controller, ILogger? logger = null, Func<CancellationToken, Task>? alsoSynced = null) : IRunnable, IAsyncDisposable
     where T : IObject
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
@@ -25,6 +26,10 @@ public sealed class ControllerRunnable<T>(Informer<T> informer, Controller<T> co
             try
             {
                 await informer.WaitForSyncAsync(token);
+                if (alsoSynced is not null)
+                {
+                    await alsoSynced(token);
+                }
             }
             catch (OperationCanceledException)
             {

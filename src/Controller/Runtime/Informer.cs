@@ -13,6 +13,10 @@ namespace Reconciler.Controller.Runtime;
 /// A relist (first start, or after <see cref="WatchExpiredException"/>) diffs the new list against the cache, so
 /// objects deleted while the watch was down are reported as deletions. Handlers are called from the watch loop,
 /// one event at a time, in the order the source reported them.
+/// <para>Read your writes: the cache lags the store by the watch's latency, and the newer copy is most often this
+/// process's own write (a status, a finalizer). Writers report what they stored through <see cref="RecordWrite"/>;
+/// <see cref="GetLatestAsync"/> then reads past the cache until the watch delivers that version (or a later one).
+/// This is the one place that lag is compensated.</para>
 /// </remarks>
 public sealed class Informer<T> : IDisposable where T : IObject
 {
@@ -22,6 +26,8 @@ public sealed class Informer<T> : IDisposable where T : IObject
     private readonly ILogger logger;
     private readonly Random random;
     private readonly ConcurrentDictionary<string, T> cache = new(StringComparer.Ordinal);
+    // name -> the resourceVersion our last write of it produced, while the cache has not caught up with it.
+    private readonly ConcurrentDictionary<string, string> _ownWrites = new(StringComparer.Ordinal);
     private readonly List<IInformerHandler<T>> handlers = [];
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock deliver = new();
@@ -31,6 +37,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
     {
         this.source = source;
         this.options = options ?? new InformerOptions<T>();
+        this.options.Validate();
         time = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<Informer<T>>.Instance;
         random = this.options.Random ?? new Random();
@@ -64,6 +71,53 @@ public sealed class Informer<T> : IDisposable where T : IObject
         }
         value = default!;
         return false;
+    }
+
+    /// <summary>
+    /// The object to act on: the cached copy, unless this process wrote <paramref name="name"/> since (see
+    /// <see cref="RecordWrite"/>) and the watch has not delivered that write yet, in which case the source's current
+    /// copy. Null when the cache does not hold it.
+    /// </summary>
+    public async Task<T?> GetLatestAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!TryGet(name, out var cached))
+        {
+            return default;
+        }
+        if (!_ownWrites.TryGetValue(name, out var written))
+        {
+            return cached;
+        }
+        if (string.Equals(written, cached.Metadata.ResourceVersion, StringComparison.Ordinal))
+        {
+            // Delivered: the cache never goes back to anything older.
+            _ownWrites.TryRemove(KeyValuePair.Create(name, written));
+            return cached;
+        }
+        var latest = await source.GetAsync(name, cancellationToken);
+        if (latest is null || !SameObject(cached, latest))
+        {
+            // Gone, or deleted and created again: our write was the old object's, and the new one comes by the watch.
+            _ownWrites.TryRemove(KeyValuePair.Create(name, written));
+            return cached;
+        }
+        if (string.Equals(latest.Metadata.ResourceVersion, cached.Metadata.ResourceVersion, StringComparison.Ordinal))
+        {
+            // Someone wrote after us and the cache has that copy (a coalescing watch may never show ours): caught up.
+            _ownWrites.TryRemove(KeyValuePair.Create(name, written));
+        }
+        // Otherwise the mark stays: until the watch catches up every read must go past the stale copy, or a reconcile
+        // would start from the status before our write and write a change that is not one.
+        return latest;
+    }
+
+    /// <summary>Notes that this process just stored <paramref name="written"/>, so reads go past an older cached copy.</summary>
+    public void RecordWrite(T written)
+    {
+        if (written.Metadata.ResourceVersion is { } version)
+        {
+            _ownWrites[written.Metadata.Name] = version;
+        }
     }
 
     /// <summary>The names of every cached object.</summary>
@@ -100,7 +154,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
                 if (events == 0)
                 {
                     // A source that closes its watch at once would otherwise be polled in a tight loop.
-                    await Task.Delay(options.EffectiveRetryDelay, time, cancellationToken);
+                    await Task.Delay(options.RetryDelay, time, cancellationToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -162,6 +216,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
             }
             foreach (var name in cache.Keys.Where(name => !listed.ContainsKey(name)).ToList())
             {
+                _ownWrites.TryRemove(name, out _);
                 if (cache.TryRemove(name, out var gone))
                 {
                     Notify(h => h.OnDelete(gone));
@@ -183,6 +238,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
                 // A late deletion of an older object of the same name must not take the one cached now.
                 if (cache.TryGetValue(name, out var cached) && SameObject(cached, change.Object) && cache.TryRemove(name, out _))
                 {
+                    _ownWrites.TryRemove(name, out _);
                     Notify(h => h.OnDelete(change.Object));
                 }
                 return;
@@ -193,6 +249,10 @@ public sealed class Informer<T> : IDisposable where T : IObject
 
     private void Upsert(string name, T item)
     {
+        if (item.Metadata.ResourceVersion is { } version)
+        {
+            _ownWrites.TryRemove(KeyValuePair.Create(name, version));
+        }
         if (cache.TryGetValue(name, out var previous))
         {
             if (!SameObject(previous, item))
@@ -253,7 +313,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
 
     private void ArmResync()
     {
-        var period = options.EffectiveResyncPeriod;
+        var period = options.ResyncPeriod;
         if (period <= TimeSpan.Zero || resyncTimer is not null)
         {
             return;
@@ -281,7 +341,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
         ResyncNow();
         // A fresh timer each period (see WorkQueue: re-arming from inside a one-shot callback is not portable).
         var previous = resyncTimer;
-        resyncTimer = time.CreateTimer(_ => Resync(), null, NextResync(options.EffectiveResyncPeriod), Timeout.InfiniteTimeSpan);
+        resyncTimer = time.CreateTimer(_ => Resync(), null, NextResync(options.ResyncPeriod), Timeout.InfiniteTimeSpan);
         previous?.Dispose();
     }
 
@@ -296,5 +356,5 @@ public sealed class Informer<T> : IDisposable where T : IObject
     }
 
     private TimeSpan RetryDelay(int failures) =>
-        ExponentialBackoff<int>.Unjittered(failures, options.EffectiveRetryDelay, options.EffectiveMaxRetryDelay);
+        ExponentialBackoff<int>.Unjittered(failures, options.RetryDelay, options.MaxRetryDelay);
 }

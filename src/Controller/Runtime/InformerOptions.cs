@@ -1,23 +1,37 @@
 namespace Reconciler.Controller.Runtime;
 
-/// <summary>Settings of an <see cref="Informer{T}"/>.</summary>
-/// <param name="PageSize">Items per list page.</param>
-/// <param name="ResyncPeriod">How often every cached object is re-delivered (default <see cref="RuntimeDefaults.ResyncPeriod"/>); zero turns resync off.</param>
-/// <param name="ResyncJitter">Each period is moved by up to this fraction either way, so replicas do not resync together.</param>
-/// <param name="RetryDelay">The first wait after a failed list or watch; doubles up to <see cref="MaxRetryDelay"/>.</param>
-/// <param name="Copy">Makes the copy handed out of the cache, so a reconciler cannot change the cache by accident.</param>
-public sealed record InformerOptions<T>(
-    int PageSize = 500,
-    TimeSpan? ResyncPeriod = null,
-    double ResyncJitter = 0.1,
-    TimeSpan? RetryDelay = null,
-    TimeSpan? MaxRetryDelay = null,
-    Func<T, T>? Copy = null,
-    Random? Random = null)
+/// <summary>Settings of an <see cref="Informer{T}"/>; defaults from <see cref="RuntimeDefaults"/>.</summary>
+public sealed record InformerOptions<T>
 {
-    public TimeSpan EffectiveResyncPeriod => ResyncPeriod ?? RuntimeDefaults.ResyncPeriod;
+    /// <summary>Items per list page (at least 1; default <see cref="RuntimeDefaults.ListPageSize"/>).</summary>
+    public int PageSize { get; init; } = RuntimeDefaults.ListPageSize;
 
-    public TimeSpan EffectiveRetryDelay => RetryDelay ?? TimeSpan.FromSeconds(1);
+    /// <summary>How often every cached object is re-delivered (default <see cref="RuntimeDefaults.ResyncPeriod"/>); zero turns resync off.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = RuntimeDefaults.ResyncPeriod;
 
-    public TimeSpan EffectiveMaxRetryDelay => MaxRetryDelay ?? TimeSpan.FromSeconds(30);
+    /// <summary>Each period is moved by up to this fraction either way, so replicas do not resync together (0 to 1; default <see cref="RuntimeDefaults.ResyncJitter"/>).</summary>
+    public double ResyncJitter { get; init; } = RuntimeDefaults.ResyncJitter;
+
+    /// <summary>The first wait after a failed list or watch; doubles up to <see cref="MaxRetryDelay"/> (positive; default <see cref="RuntimeDefaults.WatchRetryDelay"/>).</summary>
+    public TimeSpan RetryDelay { get; init; } = RuntimeDefaults.WatchRetryDelay;
+
+    /// <summary>The longest wait between list or watch attempts (at least <see cref="RetryDelay"/>; default <see cref="RuntimeDefaults.WatchRetryMaxDelay"/>).</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = RuntimeDefaults.WatchRetryMaxDelay;
+
+    /// <summary>Makes the copy handed out of the cache, so a reconciler cannot change the cache by accident; null hands out the cached object.</summary>
+    public Func<T, T>? Copy { get; init; }
+
+    /// <summary>The jitter source; tests pass a seeded one. Null: a new one.</summary>
+    public Random? Random { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(PageSize, 1, $"{nameof(InformerOptions<T>)}.{nameof(PageSize)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(ResyncPeriod, TimeSpan.Zero, $"{nameof(InformerOptions<T>)}.{nameof(ResyncPeriod)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(ResyncJitter, 0, $"{nameof(InformerOptions<T>)}.{nameof(ResyncJitter)}");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ResyncJitter, 1, $"{nameof(InformerOptions<T>)}.{nameof(ResyncJitter)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryDelay, TimeSpan.Zero, $"{nameof(InformerOptions<T>)}.{nameof(RetryDelay)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay, $"{nameof(InformerOptions<T>)}.{nameof(MaxRetryDelay)}");
+    }
 }

@@ -34,7 +34,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         this.store = store;
         Identity = identity;
         this.options = options ?? new LeaseOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(this.options.Shards, 1);
+        this.options.Validate();
         time = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<LeaseCoordinator>.Instance;
         // Replicas scan for free shards from different places, so they rarely race for the same one.
@@ -66,7 +66,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         {
             lock (gate)
             {
-                return lastHeartbeat is { } beat && time.GetUtcNow() - beat < options.EffectiveLeaseDuration;
+                return lastHeartbeat is { } beat && time.GetUtcNow() - beat < options.LeaseDuration;
             }
         }
     }
@@ -95,7 +95,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         {
             if (held.TryGetValue(shard, out var current))
             {
-                if (current.Lease.ExpiresAt - time.GetUtcNow() > options.EffectiveOperationTimeout)
+                if (current.Lease.ExpiresAt - time.GetUtcNow() > options.OperationTimeout)
                 {
                     tenure = current.Token;
                     return true;
@@ -129,7 +129,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             var settled = await TickAsync(cancellationToken);
             try
             {
-                await Task.Delay(settled ? options.EffectiveRenewInterval : options.EffectiveRetryInterval, time, cancellationToken);
+                await Task.Delay(settled ? options.RenewInterval : options.RetryInterval, time, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -210,7 +210,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     {
         var now = time.GetUtcNow();
         rows.TryGetValue(MemberName, out var current);
-        var next = new Lease(MemberName, Identity, now + options.EffectiveLeaseDuration, (current?.Version ?? 0) + 1);
+        var next = new Lease(MemberName, Identity, now + options.LeaseDuration, (current?.Version ?? 0) + 1);
         try
         {
             if (await WithTimeout(ct => store.TryWriteAsync(next, current?.Version ?? 0, ct), cancellationToken))
@@ -238,7 +238,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
                 ok = false;
                 continue;
             }
-            var renewed = row with { ExpiresAt = time.GetUtcNow() + options.EffectiveLeaseDuration, Version = row.Version + 1 };
+            var renewed = row with { ExpiresAt = time.GetUtcNow() + options.LeaseDuration, Version = row.Version + 1 };
             bool written;
             try
             {
@@ -300,7 +300,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             {
                 continue;
             }
-            var lease = new Lease(name, Identity, now + options.EffectiveLeaseDuration, (row?.Version ?? 0) + 1);
+            var lease = new Lease(name, Identity, now + options.LeaseDuration, (row?.Version ?? 0) + 1);
             try
             {
                 if (!await WithTimeout(ct => store.TryWriteAsync(lease, row?.Version ?? 0, ct), cancellationToken))
@@ -404,7 +404,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
 
     private async Task<TResult> WithTimeout<TResult>(Func<CancellationToken, Task<TResult>> call, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(options.EffectiveOperationTimeout, time);
+        using var timeout = new CancellationTokenSource(options.OperationTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         return await call(linked.Token).WaitAsync(linked.Token);
     }

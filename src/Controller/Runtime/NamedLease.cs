@@ -25,6 +25,7 @@ public sealed class NamedLease : IDisposable
         Name = Prefix + name;
         Identity = identity;
         this.options = options ?? new LeaseOptions();
+        this.options.Validate();
         time = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<NamedLease>.Instance;
     }
@@ -35,14 +36,14 @@ public sealed class NamedLease : IDisposable
     public string Identity { get; }
 
     /// <summary>How soon a replica without the lease tries again.</summary>
-    public TimeSpan RetryInterval => options.EffectiveRetryInterval;
+    public TimeSpan RetryInterval => options.RetryInterval;
 
     /// <summary>True, with a token cancelled when the lease is lost, while this replica holds the lease with time to spare.</summary>
     public bool TryGetTenure(out CancellationToken tenure)
     {
         lock (gate)
         {
-            if (held is { } current && current.Lease.ExpiresAt - time.GetUtcNow() > options.EffectiveOperationTimeout)
+            if (held is { } current && current.Lease.ExpiresAt - time.GetUtcNow() > options.OperationTimeout)
             {
                 tenure = current.Source.Token;
                 return true;
@@ -60,7 +61,7 @@ public sealed class NamedLease : IDisposable
     {
         try
         {
-            using var timeout = new CancellationTokenSource(options.EffectiveOperationTimeout, time);
+            using var timeout = new CancellationTokenSource(options.OperationTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
             var row = (await store.ListAsync(linked.Token).WaitAsync(linked.Token)).FirstOrDefault(r => r.Name == Name);
             var now = time.GetUtcNow();
@@ -78,7 +79,7 @@ public sealed class NamedLease : IDisposable
             {
                 Lose("the lease row changed under it");
             }
-            var next = new Lease(Name, Identity, now + options.EffectiveLeaseDuration, (row?.Version ?? 0) + 1);
+            var next = new Lease(Name, Identity, now + options.LeaseDuration, (row?.Version ?? 0) + 1);
             if (!await store.TryWriteAsync(next, row?.Version ?? 0, linked.Token).WaitAsync(linked.Token))
             {
                 Lose("another replica wrote it first");
@@ -112,7 +113,7 @@ public sealed class NamedLease : IDisposable
             try
             {
                 var holding = await TickAsync(cancellationToken);
-                await Task.Delay(holding ? options.EffectiveRenewInterval : options.EffectiveRetryInterval, time, cancellationToken);
+                await Task.Delay(holding ? options.RenewInterval : options.RetryInterval, time, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

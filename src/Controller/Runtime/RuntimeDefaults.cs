@@ -2,8 +2,9 @@ namespace Reconciler.Controller.Runtime;
 
 /// <summary>
 /// The one default of each runtime setting, used by every options type that offers it (<see cref="ControllerOptions"/>,
-/// <see cref="WorkQueueOptions"/>, <see cref="InformerOptions{T}"/>, the pipeline controller's and the host's options)
-/// and by <c>reconciler run</c>; the README's options table is tested against them.
+/// <see cref="WorkQueueOptions"/>, <see cref="InformerOptions{T}"/>, <see cref="LeaseOptions"/>, the pipeline
+/// controller's, the reconciler's and the host's options) and by <c>reconciler run</c>; the README's options table is
+/// tested against them. Each options type's <c>Validate</c> says which values are allowed.
 /// </summary>
 public static class RuntimeDefaults
 {
@@ -27,4 +28,31 @@ public static class RuntimeDefaults
 
     /// <summary>The longest a failing key waits between retries.</summary>
     public static readonly TimeSpan RetryMaxDelay = TimeSpan.FromMinutes(5);
+
+    /// <summary>Up to this fraction of each retry delay is taken off at random, to spread retries.</summary>
+    public const double RetryJitter = 0.1;
+
+    /// <summary>Objects per page when the informer lists the store.</summary>
+    public const int ListPageSize = 500;
+
+    /// <summary>Each resync period is moved by up to this fraction either way, so replicas do not resync together.</summary>
+    public const double ResyncJitter = 0.1;
+
+    /// <summary>The first wait after a failed list or watch; doubles up to <see cref="WatchRetryMaxDelay"/>.</summary>
+    public static readonly TimeSpan WatchRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between list or watch attempts.</summary>
+    public static readonly TimeSpan WatchRetryMaxDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a lease lasts unless renewed.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often held leases are renewed when all is well.</summary>
+    public static readonly TimeSpan LeaseRenewInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>How soon the lease loop tries again after a failure, or while shards are still wanted.</summary>
+    public static readonly TimeSpan LeaseRetryInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one lease store call may take before it counts as failed.</summary>
+    public static readonly TimeSpan LeaseOperationTimeout = TimeSpan.FromSeconds(2);
 }

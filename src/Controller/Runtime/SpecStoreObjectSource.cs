@@ -21,11 +21,12 @@ public sealed class SpecStoreObjectSource(ISpecStore store, string? labelSelecto
     public static PulumiPipeline Copy(PulumiPipeline document) =>
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(document, ModelJsonContext.Default.PulumiPipeline), ModelJsonContext.Default.PulumiPipeline)!;
 
-    /// <summary>A status writer for pipelines that skips writes when the status did not change.</summary>
-    public StatusWriter<PulumiPipeline, PipelineStatus> StatusWriter() => new(
+    /// <summary>A status writer for pipelines that skips writes when the status did not change, and tells <paramref name="cache"/> of each write.</summary>
+    public StatusWriter<PulumiPipeline, PipelineStatus> StatusWriter(Informer<PulumiPipeline>? cache = null) => new(
         document => document.Status,
         (document, status, ct) => store.UpdateStatusAsync(document.Metadata.Name, document.Metadata.ResourceVersion ?? "", document.Metadata.Uid, status, ct),
-        ModelJsonContext.Default.PipelineStatus);
+        ModelJsonContext.Default.PipelineStatus,
+        cache);
 
     public Task<ListPage<PulumiPipeline>> ListAsync(string? continueToken, int limit, CancellationToken cancellationToken) =>
         store.ListAsync(new ListOptions(limit, continueToken, labelSelector), cancellationToken);

@@ -1,37 +1,28 @@
-using Microsoft.Data.Sqlite;
+using Reconciler.Controller.Store;
 
 namespace Reconciler.Controller.Runtime;
 
 /// <summary>Leases in the <c>leases</c> table of the embedded store's SQLite file; each write is one conditional statement.</summary>
 public sealed class SqliteLeaseStore : ILeaseStore
 {
-    private readonly string connectionString;
+    private readonly SqliteTableFile _file;
 
-    private SqliteLeaseStore(string connectionString) => this.connectionString = connectionString;
+    private SqliteLeaseStore(SqliteTableFile file) => _file = file;
 
     /// <summary>Opens the file (creating the table if needed); pass the spec store's path to share its file.</summary>
-    public static async Task<SqliteLeaseStore> OpenAsync(string path, CancellationToken cancellationToken)
-    {
-        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 15 };
-        var store = new SqliteLeaseStore(builder.ToString());
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
+    public static async Task<SqliteLeaseStore> OpenAsync(string path, CancellationToken cancellationToken) =>
+        new(await SqliteTableFile.OpenAsync(path, """
             CREATE TABLE IF NOT EXISTS leases (
                 shard TEXT PRIMARY KEY,
                 holder TEXT NOT NULL,
                 expires_at INTEGER NOT NULL,
                 version INTEGER NOT NULL
             ) WITHOUT ROWID;
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return store;
-    }
+            """, cancellationToken));
 
     public async Task<IReadOnlyList<Lease>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT shard, holder, expires_at, version FROM leases ORDER BY shard";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -45,7 +36,7 @@ public sealed class SqliteLeaseStore : ILeaseStore
 
     public async Task<bool> TryWriteAsync(Lease lease, long expectedVersion, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = expectedVersion == 0
             ? "INSERT INTO leases (shard, holder, expires_at, version) VALUES ($shard, $holder, $expires, $version) ON CONFLICT (shard) DO NOTHING"
@@ -60,21 +51,11 @@ public sealed class SqliteLeaseStore : ILeaseStore
 
     public async Task<bool> TryDeleteAsync(string name, long expectedVersion, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _file.ConnectAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM leases WHERE shard = $shard AND version = $expected";
         command.Parameters.AddWithValue("$shard", name);
         command.Parameters.AddWithValue("$expected", expectedVersion);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 10000;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
     }
 }

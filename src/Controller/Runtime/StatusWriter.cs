@@ -12,17 +12,20 @@ public sealed class StatusWriter<T, TStatus> where T : IObject where TStatus : c
     private readonly Func<T, TStatus?> read;
     private readonly Func<T, TStatus, CancellationToken, Task<T>> write;
     private readonly JsonTypeInfo<TStatus> typeInfo;
+    private readonly Informer<T>? _cache;
     private long writes;
     private long skips;
 
     /// <param name="read">The status the object carries now.</param>
     /// <param name="write">Stores the status (conditional on the object's resourceVersion) and returns the updated object.</param>
     /// <param name="typeInfo">Source-generated JSON metadata for the status.</param>
-    public StatusWriter(Func<T, TStatus?> read, Func<T, TStatus, CancellationToken, Task<T>> write, JsonTypeInfo<TStatus> typeInfo)
+    /// <param name="cache">The informer the reconciles read from; told of every write (<see cref="Informer{T}.RecordWrite"/>).</param>
+    public StatusWriter(Func<T, TStatus?> read, Func<T, TStatus, CancellationToken, Task<T>> write, JsonTypeInfo<TStatus> typeInfo, Informer<T>? cache = null)
     {
         this.read = read;
         this.write = write;
         this.typeInfo = typeInfo;
+        _cache = cache;
     }
 
     /// <summary>How many writes reached the store.</summary>
@@ -40,6 +43,7 @@ public sealed class StatusWriter<T, TStatus> where T : IObject where TStatus : c
             return current;
         }
         var updated = await write(current, status, cancellationToken);
+        _cache?.RecordWrite(updated);
         Interlocked.Increment(ref writes);
         return updated;
     }

@@ -35,10 +35,11 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     public WorkQueue(WorkQueueOptions? options = null, TimeProvider? timeProvider = null, RuntimeMetrics? metrics = null)
     {
         options ??= new WorkQueueOptions();
+        options.Validate();
         time = timeProvider ?? TimeProvider.System;
         this.metrics = metrics ?? RuntimeMetrics.Default;
         Name = options.Name;
-        backoff = new ExponentialBackoff<TKey>(options.EffectiveBaseDelay, options.EffectiveMaxDelay, options.JitterFraction, options.Random);
+        backoff = new ExponentialBackoff<TKey>(options.BaseDelay, options.MaxDelay, options.JitterFraction, options.Random);
         tags = new TagList { { "name", Name }, { "controller", Name } };
         registration = this.metrics.Register(this);
     }

@@ -38,7 +38,10 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
         Telemetry = new StoreTelemetry(logger ?? NullLogger.Instance, Name);
         Bookmarks = new PollingBookmarks(options.PollingBookmarks);
         StreamMarks = new StreamListMarks(options.PollingBookmarks);
+        Templates = new DynamoDbTemplateStore(client, options.TableName, _clock);
     }
+
+    public ITemplateStore Templates { get; }
 
     public StoreTelemetry Telemetry { get; }
 
@@ -223,7 +226,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
             }, cancellationToken);
             foreach (var item in response.Items ?? [])
             {
-                if (item.TryGetValue(DynamoDbItemCodec.KeyAttribute, out var key) && key.S is { } name)
+                if (item.TryGetValue(DynamoDbItemCodec.KeyAttribute, out var key) && key.S is { } name && !DynamoDbTemplateStore.IsTemplateKey(name))
                 {
                     var rv = item.TryGetValue(DynamoDbItemCodec.VersionAttribute, out var version) ? version.N ?? version.S : null;
                     var uid = item.TryGetValue("metadata", out var meta) && meta.IsMSet && meta.M is not null && meta.M.TryGetValue("uid", out var id) ? id.S : null;
@@ -265,6 +268,11 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
     /// <summary>Reads an item; a malformed one is reported once per (name, version) and skipped (null).</summary>
     internal PulumiPipeline? TryRead(IReadOnlyDictionary<string, AttributeValue> item)
     {
+        // Templates share the table under their own key prefix: every spec path (list, scans, stream records) skips them here.
+        if (item.TryGetValue(DynamoDbItemCodec.KeyAttribute, out var itemKey) && itemKey.S is { } itemName && DynamoDbTemplateStore.IsTemplateKey(itemName))
+        {
+            return null;
+        }
         try
         {
             return DynamoDbItemCodec.FromItem(item, _options.TableName);

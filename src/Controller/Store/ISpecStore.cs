@@ -37,6 +37,9 @@ public interface ISpecStore
     /// <summary>Marks the document deleted (sets deletionTimestamp) while finalizers remain, else removes it (returns null).</summary>
     Task<PulumiPipeline?> DeleteAsync(string name, string? resourceVersion, CancellationToken cancellationToken);
 
+    /// <summary>The templates kept beside the specs (same file or table; docs/templates.md, "Storage").</summary>
+    ITemplateStore Templates { get; }
+
     /// <summary>An ordered stream of changes after <paramref name="fromVersion"/> (a list page's version or an event's version).</summary>
     IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, CancellationToken cancellationToken);
 }

@@ -24,6 +24,11 @@ public sealed class SpecApplier(ISpecStore store)
             throw new ArgumentException($"an invalid set is never applied: {set.Summary}", nameof(set));
         }
         options ??= new SpecApplyOptions();
+        // Templates first: a spec of the set may name one, and the controller resolves it when the spec arrives.
+        foreach (var template in set.Templates)
+        {
+            yield return await ApplyTemplateAsync(template, options, cancellationToken);
+        }
         foreach (var document in set.Documents)
         {
             yield return await ApplyAsync(document, options, cancellationToken);
@@ -58,6 +63,30 @@ public sealed class SpecApplier(ISpecStore store)
             await store.UpdateAsync(document with { Metadata = document.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } }, cancellationToken);
         }
         return new SpecApplyResult(name, SpecApplyResult.Configured);
+    }
+
+    private async Task<SpecApplyResult> ApplyTemplateAsync(PulumiPipelineTemplate template, SpecApplyOptions options, CancellationToken cancellationToken)
+    {
+        var name = template.Metadata.Name;
+        var current = await store.Templates.GetAsync(name, cancellationToken);
+        if (current is null)
+        {
+            if (!options.DryRun)
+            {
+                await store.Templates.CreateAsync(template, cancellationToken);
+            }
+            return new SpecApplyResult(name, SpecApplyResult.Created, PulumiPipelineTemplate.KindName);
+        }
+        var incoming = template with { Metadata = template.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } };
+        if (TemplateLifecycle.ForUpdate(current, incoming) is null)
+        {
+            return new SpecApplyResult(name, SpecApplyResult.Unchanged, PulumiPipelineTemplate.KindName);
+        }
+        if (!options.DryRun)
+        {
+            await store.Templates.UpdateAsync(incoming, cancellationToken);
+        }
+        return new SpecApplyResult(name, SpecApplyResult.Configured, PulumiPipelineTemplate.KindName);
     }
 
     private static string? TraceParentOf(PulumiPipeline document) =>

@@ -28,6 +28,7 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
         _options = options;
         _clock = clock;
         Telemetry = new StoreTelemetry(logger, Name);
+        Templates = new SqliteTemplateStore(this, clock);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = options.Path,
@@ -40,6 +41,8 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
     public StoreTelemetry Telemetry { get; }
 
     public string Path => _options.Path;
+
+    public ITemplateStore Templates { get; }
 
     /// <summary>Opens (creating if needed) the database file and its schema.</summary>
     public static async Task<SqliteSpecStore> OpenAsync(SqliteStoreOptions options, TimeProvider? clock = null, ILogger? logger = null, CancellationToken cancellationToken = default)
@@ -71,6 +74,8 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
             );
             INSERT OR IGNORE INTO store_meta (key, value) VALUES ('pruned_through', 0);
             """);
+        // Templates have a table of their own, so the spec list and change log never meet them.
+        Execute(connection, null, SqliteTemplateStore.Schema);
         return store;
     }
 
@@ -246,7 +251,7 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
             return transition.Kind == StoreTransitionKind.Remove ? null : transition.Document;
         }, cancellationToken);
 
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> body, CancellationToken cancellationToken)
+    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> body, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
         try
@@ -347,7 +352,7 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
         return Convert.ToInt64(command.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture);
     }
 
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    internal async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -355,7 +360,7 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
         return connection;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    internal static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;

@@ -56,7 +56,7 @@ public sealed class SyncRunnable : IRunnable, IWebRoutes, IAsyncDisposable
         var loop = new SyncLoop(syncer, interval, host.Time, loggers.CreateLogger<SyncLoop>(), lease);
         var hook = string.IsNullOrEmpty(webhookSecret)
             ? null
-            : new GitHookRoutes(new GitHookSignature(webhookSecret), loop.Trigger, loggers.CreateLogger<GitHookRoutes>());
+            : new GitHookRoutes(new GitHookSignature(webhookSecret, host.Time), loop.Trigger, loggers.CreateLogger<GitHookRoutes>());
         return new SyncRunnable(loop, lease, hook, loggers.CreateLogger<SyncRunnable>());
     }
 

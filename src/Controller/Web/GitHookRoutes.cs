@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Reconciler.Controller.Web;
 
-/// <summary><c>POST /hooks/git</c>: a signed push notification from GitHub or GitLab triggers a sync at once instead of at the next interval.</summary>
+/// <summary><c>POST /hooks/git</c>: a signed push notification from GitHub or GitLab (see <see cref="GitHookSignature"/>) triggers a sync at once instead of at the next interval.</summary>
 public sealed class GitHookRoutes(GitHookSignature signature, Action trigger, ILogger logger) : IWebRoutes
 {
     public const string Path = "/hooks/git";
@@ -30,12 +30,16 @@ public sealed class GitHookRoutes(GitHookSignature signature, Action trigger, IL
             }
             body.Write(buffer, 0, read);
         }
-        var gitHub = request.Headers[GitHookSignature.GitHubHeader].FirstOrDefault();
-        var gitLab = request.Headers[GitHookSignature.GitLabHeader].FirstOrDefault();
-        if (!signature.IsValid(body.GetBuffer().AsSpan(0, (int)body.Length), gitHub, gitLab))
+        var headers = new GitHookHeaders(
+            request.Headers[GitHookSignature.GitHubHeader].FirstOrDefault(),
+            request.Headers[GitHookSignature.GitLabHeader].FirstOrDefault(),
+            request.Headers[GitHookSignature.SignatureHeader].FirstOrDefault(),
+            request.Headers[GitHookSignature.IdHeader].FirstOrDefault(),
+            request.Headers[GitHookSignature.TimestampHeader].FirstOrDefault());
+        if (!signature.IsValid(body.GetBuffer().AsSpan(0, (int)body.Length), headers))
         {
             logger.LogWarning("refused a git webhook delivery from {Remote}: {Reason}", request.HttpContext.Connection.RemoteIpAddress,
-                gitHub is null && gitLab is null ? "no signature header" : "the signature does not match");
+                headers.IsEmpty ? "no signature header" : "the signature does not match or the delivery is too old");
             return Results.Text("signature missing or wrong\n", statusCode: StatusCodes.Status401Unauthorized);
         }
         trigger();

@@ -15,6 +15,9 @@ public sealed record PipelineSpec
     public PipelineSettings? Pipeline { get; init; }
     public string DriftPolicy { get; init => field = value ?? DriftPolicies.Correct; } = DriftPolicies.Correct;
     public string DeletionPolicy { get; init => field = value ?? DeletionPolicies.Delete; } = DeletionPolicies.Delete;
+
+    /// <summary>The converge engine for this spec (<see cref="SpecEngines"/>); null: the controller's <c>--engine</c>.</summary>
+    public string? Engine { get; init; }
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 }
 
@@ -137,4 +140,12 @@ public static class DeletionPolicies
     public const string Delete = "Delete";
     public const string Retain = "Retain";
     public static readonly IReadOnlyList<string> All = [Delete, Retain];
+}
+
+/// <summary>Allowed values of <see cref="PipelineSpec.Engine"/>: the converge engines the controller has.</summary>
+public static class SpecEngines
+{
+    public const string Direct = "direct";
+    public const string Pulumi = "pulumi";
+    public static readonly IReadOnlyList<string> All = [Direct, Pulumi];
 }

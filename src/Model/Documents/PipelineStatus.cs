@@ -10,9 +10,15 @@ public sealed record PipelineStatus
     public IReadOnlyList<Condition> Conditions { get; init => field = value ?? []; } = [];
     public IReadOnlyList<ResourceStatus> Resources { get; init => field = value ?? []; } = [];
     public ApplyRecord? LastApply { get; init; }
+
+    /// <summary>The engine whose state holds the resources (a Pulumi stack's, or none for direct): the one that last converged them or took them over.</summary>
+    public string? Engine { get; init; }
     public DateTimeOffset? NextRetryTime { get; init; }
     public DateTimeOffset? NextResyncTime { get; init; }
     public string? SourceRevision { get; init; }
+
+    /// <summary>The template (<c>name@generation</c>) the observed generation was merged with; null for a spec without one.</summary>
+    public string? ObservedTemplate { get; init; }
 }
 
 /// <summary>A Kubernetes-style condition; <see cref="LastTransitionTime"/> moves only when <see cref="Status"/> flips.</summary>

@@ -6,7 +6,7 @@ namespace Reconciler.Model.Documents;
 /// Defaults many pipelines share (<c>kind: PulumiPipelineTemplate</c>): any part of a PulumiPipeline's spec. A spec
 /// names it in <c>spec.template</c> and states only what differs; <see cref="Templates.TemplateMerge"/> defines how.
 /// </summary>
-public sealed record PulumiPipelineTemplate
+public sealed record PulumiPipelineTemplate : IObject
 {
     public const string KindName = "PulumiPipelineTemplate";
 

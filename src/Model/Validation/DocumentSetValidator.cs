@@ -14,7 +14,10 @@ public static class DocumentSetValidator
     /// Validates document bytes, which must be UTF-8: a document with an invalid sequence gets the error with its byte
     /// offset, and the rest are validated together as text.
     /// </summary>
-    public static IReadOnlyList<ValidationResult> Validate(IReadOnlyList<(string Source, byte[] Bytes)> documents)
+    public static IReadOnlyList<ValidationResult> Validate(IReadOnlyList<(string Source, byte[] Bytes)> documents) => Validate(documents, null);
+
+    /// <summary>As <see cref="Validate(IReadOnlyList{ValueTuple{string, byte[]}})"/>, with templates stored already (those of the set win).</summary>
+    public static IReadOnlyList<ValidationResult> Validate(IReadOnlyList<(string Source, byte[] Bytes)> documents, IReadOnlyDictionary<string, PulumiPipelineTemplate>? known)
     {
         var results = new ValidationResult?[documents.Count];
         var decoded = new List<(string Source, string Text)>();
@@ -31,7 +34,7 @@ public static class DocumentSetValidator
                 results[i] = SpecValidator.Validate(documents[i].Source, documents[i].Bytes);
             }
         }
-        var validated = Validate(decoded);
+        var validated = Validate(decoded, known);
         for (var j = 0; j < positions.Count; j++)
         {
             results[positions[j]] = validated[j];
@@ -40,9 +43,12 @@ public static class DocumentSetValidator
     }
 
     /// <summary>One result per document, in the order given; a template's result carries no PulumiPipeline.</summary>
-    public static IReadOnlyList<ValidationResult> Validate(IReadOnlyList<(string Source, string Text)> documents)
+    public static IReadOnlyList<ValidationResult> Validate(IReadOnlyList<(string Source, string Text)> documents) => Validate(documents, null);
+
+    /// <summary>One result per document; a spec may also name one of <paramref name="known"/> (templates stored already; those of the set win).</summary>
+    public static IReadOnlyList<ValidationResult> Validate(IReadOnlyList<(string Source, string Text)> documents, IReadOnlyDictionary<string, PulumiPipelineTemplate>? known)
     {
-        var templates = new Dictionary<string, PulumiPipelineTemplate>(StringComparer.Ordinal);
+        var templates = new Dictionary<string, PulumiPipelineTemplate>(known ?? new Dictionary<string, PulumiPipelineTemplate>(), StringComparer.Ordinal);
         var results = new ValidationResult?[documents.Count];
         for (var i = 0; i < documents.Count; i++)
         {

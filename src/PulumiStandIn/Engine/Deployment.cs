@@ -154,6 +154,11 @@ internal sealed class Deployment(
             var old = checkpoint.Resources.FirstOrDefault(r => r.Urn == urn);
             var dependencies = resource.DependsOn.Select(d => Urn(program.First(p => p.Name == d).Type.Token, d)).ToList();
             var planned = new StateResource(urn, resource.Type.Token, old?.Id ?? "", true, resource.Properties, old?.Outputs ?? [], StackUrn, dependencies, resource.RetainOnDelete);
+            if (old is null && resource.Import is { } importId)
+            {
+                await ImportAsync(checkpoint, resource, planned, importId, preview);
+                continue;
+            }
             var diffs = old is null ? [] : Diffs(resource.Properties, old.Outputs);
             var op = old is null ? "create" : diffs.Count > 0 ? "update" : "same";
             if (op == "same")
@@ -206,6 +211,46 @@ internal sealed class Deployment(
         {
             await DeleteAsync(checkpoint, gone, preview);
         }
+    }
+
+    // The import option adopts an existing resource: it is read, and its inputs must match it, or the import fails (as
+    // the engine's import step does); an import is no change to the cloud.
+    private async Task ImportAsync(Checkpoint checkpoint, ProgramResource resource, StateResource planned, string id, bool preview)
+    {
+        if (preview)
+        {
+            Step("import", null, planned with { Id = id }, preview);
+            return;
+        }
+        await BeforeStepAsync(checkpoint, planned with { Id = id }, "import");
+        events.Emit("resourcePreEvent", new JsonObject { ["metadata"] = Metadata("import", null, planned with { Id = id }, []) });
+        JsonObject? live;
+        try
+        {
+            live = await provider!.ReadAsync(resource.Type, id, CancellationToken.None);
+        }
+        catch (AwsCallException ex)
+        {
+            checkpoint.PendingOperations.Clear();
+            Fail("import", null, planned, $"reading {resource.Type.Short} ({id}): {ex.Message}");
+            return;
+        }
+        checkpoint.PendingOperations.Clear();
+        if (live is null)
+        {
+            Fail("import", null, planned, $"importing {id}: resource '{id}' does not exist");
+        }
+        var diffs = Diffs(resource.Properties, live!);
+        if (diffs.Count > 0)
+        {
+            Fail("import", null, planned, $"inputs to import do not match the existing resource; importing this resource will fail (differences: {string.Join(", ", diffs)})");
+        }
+        var imported = planned with { Id = id, Outputs = live! };
+        Replace(checkpoint, imported);
+        backend.Save(project, stack, checkpoint);
+        events.Emit("resOutputsEvent", new JsonObject { ["metadata"] = Metadata("import", null, imported, []) });
+        Count("import");
+        output.WriteLine($"    {resource.Type.Token} {resource.Name} imported");
     }
 
     private async Task RefreshAsync(Checkpoint checkpoint)
@@ -302,7 +347,7 @@ internal sealed class Deployment(
         checkpoint.PendingOperations.Add(new JsonObject
         {
             ["resource"] = resource.ToJson(),
-            ["type"] = op switch { "create" => "creating", "delete" => "deleting", _ => "updating" },
+            ["type"] = op switch { "create" => "creating", "delete" => "deleting", "import" => "importing", _ => "updating" },
         });
         backend.Save(project, stack, checkpoint);
         _steps++;

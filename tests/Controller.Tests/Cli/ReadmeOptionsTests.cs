@@ -45,6 +45,7 @@ public sealed partial class ReadmeOptionsTests
         ["--pulumi-cli"] = PulumiEngineDefinition.Cli.Default!,
         ["--pulumi-workdir"] = PulumiEngineDefinition.WorkDir.Default!,
         ["--pulumi-concurrency"] = PulumiEngineDefinition.Concurrency.Default!,
+        ["--pulumi-cancel-stale-locks"] = PulumiEngineDefinition.CancelStaleLocks.Default!,
         ["--shards"] = $"{RuntimeDefaults.Shards}",
         ["--health-port"] = $"{WebServerOptions.DefaultPort}, {WebServerOptions.DefaultBindAddress}",
         ["--skip-token-check"] = "false",

@@ -2,6 +2,7 @@ using Reconciler.Controller.Engines.Pulumi;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
+using Reconciler.Controller.Tests.Dynalite;
 using Reconciler.Controller.Tests.Engines.Pulumi;
 using Reconciler.LocalCloud;
 using Reconciler.Model.Aws;
@@ -13,9 +14,10 @@ namespace Reconciler.Controller.Tests.EndToEnd;
 /// <summary>
 /// The controller with <c>--engine pulumi</c>, end to end: the stand-in CLI (through a wrapper script that gives it the
 /// backend and LocalCloud, as a deployment's environment would) applies each spec's stack to LocalCloud, and the
-/// controller's own observation then finds it in sync. The stand-in counts every CLI process it runs.
+/// controller's own observation then finds it in sync. The stand-in counts every CLI process it runs. Every test runs
+/// on SQLite and on DynamoDB (dynalite).
 /// </summary>
-public sealed class PulumiEngineLifecycleTests : IAsyncLifetime
+public abstract class PulumiEngineLifecycleTests(StoreKind kind, DynaliteServer? dynalite) : IAsyncLifetime
 {
     private string _root = null!;
     private ControllerHarness _harness = null!;
@@ -44,20 +46,36 @@ public sealed class PulumiEngineLifecycleTests : IAsyncLifetime
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         Directory.CreateDirectory(Path.Combine(_root, "backend"));
-        _harness = await StartAsync(StoreKind.Sqlite, options: new PipelineControllerOptions
+        _harness = await StartHarnessAsync(TimeSpan.FromMilliseconds(50), cancelStaleLocks: "off");
+    }
+
+    private async Task<ControllerHarness> StartHarnessAsync(TimeSpan retryBase, string cancelStaleLocks)
+    {
+        var harness = await StartAsync(kind, dynalite, options: new PipelineControllerOptions
         {
             Workers = 4,
             BatchWindow = TimeSpan.FromMilliseconds(5),
-            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
+            RetryBaseDelay = retryBase,
             Engine = PulumiEngine.EngineName,
             EngineSettings = new Dictionary<string, string>
             {
-                [PulumiEngineDefinition.Cli.Name] = script,
+                [PulumiEngineDefinition.Cli.Name] = Path.Combine(_root, "pulumi"),
                 [PulumiEngineDefinition.WorkDir.Name] = Path.Combine(_root, "work"),
+                [PulumiEngineDefinition.CancelStaleLocks.Name] = cancelStaleLocks,
             },
         });
-        await File.WriteAllTextAsync(Path.Combine(_root, "endpoint"), _harness.Cloud.Server.Endpoint.ToString());
+        await File.WriteAllTextAsync(Path.Combine(_root, "endpoint"), harness.Cloud.Server.Endpoint.ToString());
+        return harness;
     }
+
+    /// <summary>Knobs for the stand-in from here on; <paramref name="onceFor"/>: only the next run of that command gets them.</summary>
+    private Task KnobsAsync(string exports, string? onceFor = null) =>
+        File.WriteAllTextAsync(Path.Combine(_root, "env"), onceFor is null
+            ? exports + "\n"
+            : $"case \"$1\" in {onceFor}) {exports}; rm -f '{_root}/env';; esac\n");
+
+    private int StackCommands(string command) =>
+        File.Exists(CountFile) ? File.ReadAllLines(CountFile).Count(l => l.Contains($" {command} ", StringComparison.Ordinal)) : 0;
 
     public async Task DisposeAsync()
     {
@@ -148,9 +166,9 @@ public sealed class PulumiEngineLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failed_resource_is_in_status_with_the_providers_message()
+    public async Task A_failed_resource_is_in_status_with_the_providers_message_redacted()
     {
-        await File.WriteAllTextAsync(Path.Combine(_root, "env"), "export PULUMI_STANDIN_FAIL_RESOURCE='bad-staging=AccessDeniedException: not allowed to create'\n");
+        await KnobsAsync("export PULUMI_STANDIN_FAIL_RESOURCE='bad-staging=AccessDeniedException: not allowed to create with token=pul-0123456789abcdef'");
         await _harness.CreateAsync(Named(Sample("website.json"), "bad"));
 
         var failed = await _harness.WaitForAsync("bad", d => d.Status?.Phase == StatusPhases.Failed, "failed");
@@ -158,6 +176,9 @@ public sealed class PulumiEngineLifecycleTests : IAsyncLifetime
         var message = Condition(failed, ConditionTypes.Ready).Message;
         Assert.Contains("bad-staging", message, StringComparison.Ordinal);
         Assert.Contains("AccessDeniedException: not allowed to create", message, StringComparison.Ordinal);
+        Assert.Contains("token=[redacted]", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("0123456789abcdef", message, StringComparison.Ordinal);
+        Assert.Equal(ResourceStates.Failed, failed.Status!.Resources.Single(r => r.Kind == "CodeBuildProject" && r.Name == "bad-staging").State);
         Assert.Equal("pulumi", failed.Status!.LastApply!.Engine);
         Assert.Equal("Failed", failed.Status.LastApply.Result);
 
@@ -165,4 +186,100 @@ public sealed class PulumiEngineLifecycleTests : IAsyncLifetime
         _harness.Controller.ResyncNow();
         await _harness.WaitForReadyAsync("bad");
     }
+
+    [Fact]
+    public async Task A_held_lock_is_StackLocked_with_its_holder_and_next_retry_then_Ready_once_released()
+    {
+        var lockFile = Path.Combine(_root, "held");
+        await File.WriteAllTextAsync(lockFile, "");
+        await KnobsAsync($"export PULUMI_STANDIN_LOCK_HELD_WHILE='{lockFile}'");
+        await _harness.CreateAsync(Named(Sample("website.json"), "locked"));
+
+        var locked = await _harness.WaitForAsync("locked", d => d.Status?.Conditions.Any(c => c.Reason == StatusReasons.StackLocked) == true, "StackLocked");
+
+        Assert.Equal(StatusPhases.Reconciling, locked.Status!.Phase);
+        var reconciling = Condition(locked, ConditionTypes.Reconciling);
+        Assert.Equal(ConditionStatus.True, reconciling.Status);
+        Assert.Equal(StatusReasons.StackLocked, reconciling.Reason);
+        Assert.Contains("locked by other@elsewhere (pid 4242)", reconciling.Message, StringComparison.Ordinal);
+        Assert.NotNull(locked.Status.NextRetryTime);
+        Assert.Contains($"next retry at {locked.Status.NextRetryTime!.Value.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}", reconciling.Message, StringComparison.Ordinal);
+        Assert.Equal(ConditionStatus.False, Condition(locked, ConditionTypes.Ready).Status);
+        Assert.DoesNotContain(_harness.Cloud.Server.State.ProjectNames, n => n.StartsWith("locked-", StringComparison.Ordinal));
+        // Another controller's lock is never cancelled, whatever the option says.
+        Assert.Equal(0, Invocations("cancel"));
+
+        File.Delete(lockFile);
+        var ready = await _harness.WaitForReadyAsync("locked");
+
+        Assert.Null(ready.Status!.NextRetryTime);
+        Assert.Equal(["locked-preview", "locked-production", "locked-staging"], _harness.Cloud.Server.State.ProjectNames.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_update_killed_mid_way_is_recovered_after_a_restart_cancel_of_our_stale_lock_then_converges_without_duplicates()
+    {
+        // No retry before the restart: the new controller finds the dead update's lock and pending operation.
+        await _harness.DisposeAsync();
+        _harness = await StartHarnessAsync(TimeSpan.FromMinutes(4), cancelStaleLocks: "1h");
+        await KnobsAsync("export PULUMI_STANDIN_INTERRUPT_AFTER_STEPS=2", onceFor: "up");
+        await _harness.CreateAsync(Named(Sample("website.json"), "cut"));
+
+        var failed = await _harness.WaitForAsync("cut", d => d.Status?.Phase == StatusPhases.Failed, "failed by the killed update");
+        Assert.Contains("cut", Condition(failed, ConditionTypes.Ready).Message, StringComparison.Ordinal);
+        var stackFile = Path.Combine(_root, "backend", ".pulumi", "stacks", "reconciler", "cut.json");
+        Assert.NotEmpty(System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(stackFile))!["checkpoint"]!["latest"]!["pending_operations"]!.AsArray());
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_root, "backend", ".pulumi", "locks", "reconciler", "cut")));
+        var createdBefore = _harness.Cloud.Server.Counters.Snapshot().GetValueOrDefault("CodeBuild.CreateProject")?.Requests ?? 0;
+
+        await _harness.RestartAsync();
+        var ready = await _harness.WaitForReadyAsync("cut");
+
+        Assert.Equal(1, Invocations("cancel"));
+        Assert.Equal(1, StackCommands("refresh --yes --skip-preview --clear-pending-creates"));
+        Assert.Empty(System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(stackFile))!["checkpoint"]!["latest"]!["pending_operations"]!.AsArray());
+        Assert.Equal(["cut-preview", "cut-production", "cut-staging"], _harness.Cloud.Server.State.ProjectNames.Order(StringComparer.Ordinal));
+        // Each project was created once: what the killed update made was adopted, not made again.
+        Assert.Equal(3, _harness.Cloud.Server.Counters.Snapshot()["CodeBuild.CreateProject"].Requests);
+        Assert.True(createdBefore >= 1);
+        Assert.Equal(PulumiEngine.EngineName, ready.Status!.Engine);
+    }
+
+    [Fact]
+    public async Task Switching_a_spec_between_engines_hands_its_resources_over_without_recreating_or_orphaning_any()
+    {
+        await _harness.CreateAsync(Named(Sample("website.json", d => d with { Spec = d.Spec with { Engine = SpecEngines.Direct } }), "moving"));
+        var direct = await _harness.WaitForReadyAsync("moving");
+        Assert.Equal(SpecEngines.Direct, direct.Status!.Engine);
+        Assert.Equal(0, AllInvocations);
+
+        // To Pulumi: a new stack imports the live resources, then applies the change.
+        var toPulumi = await _harness.UpdateAsync("moving", d => d with { Spec = d.Spec with { Engine = SpecEngines.Pulumi, Build = d.Spec.Build with { TimeoutMinutes = 45 } } });
+        var onPulumi = await _harness.WaitForReadyAsync("moving", toPulumi.Metadata.Generation);
+        Assert.Equal(SpecEngines.Pulumi, onPulumi.Status!.Engine);
+        Assert.Equal(SpecEngines.Pulumi, onPulumi.Status.LastApply!.Engine);
+        Assert.Equal(3, _harness.Cloud.Server.Counters.Snapshot()["CodeBuild.CreateProject"].Requests);
+        Assert.Equal(45, (int)_harness.Cloud.Server.State.GetProject("moving-staging")!["timeoutInMinutes"]!);
+        var stack = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_root, "backend", ".pulumi", "stacks", "reconciler", "moving.json")))!;
+        Assert.Equal(6, stack["checkpoint"]!["latest"]!["resources"]!.AsArray().Count(r => (bool?)r!["custom"] == true));
+
+        // Back to direct: the stack goes, the resources stay and the direct engine changes them in place.
+        var toDirect = await _harness.UpdateAsync("moving", d => d with { Spec = d.Spec with { Engine = SpecEngines.Direct, Build = d.Spec.Build with { TimeoutMinutes = 30 } } });
+        var onDirect = await _harness.WaitForReadyAsync("moving", toDirect.Metadata.Generation);
+        Assert.Equal(SpecEngines.Direct, onDirect.Status!.Engine);
+        Assert.Equal(1, StackCommands("stack rm --yes --force"));
+        Assert.False(File.Exists(Path.Combine(_root, "backend", ".pulumi", "stacks", "reconciler", "moving.json")));
+        Assert.False(Directory.Exists(Path.Combine(_root, "work", "moving")));
+        Assert.Equal(30, (int)_harness.Cloud.Server.State.GetProject("moving-staging")!["timeoutInMinutes"]!);
+        Assert.Equal(3, _harness.Cloud.Server.Counters.Snapshot()["CodeBuild.CreateProject"].Requests);
+
+        await _harness.Store.DeleteAsync("moving", null, CancellationToken.None);
+        await _harness.WaitForGoneAsync("moving");
+        Assert.DoesNotContain(_harness.Cloud.Server.State.ProjectNames, n => n.StartsWith("moving-", StringComparison.Ordinal));
+    }
 }
+
+public sealed class SqlitePulumiEngineLifecycleTests() : PulumiEngineLifecycleTests(StoreKind.Sqlite, null);
+
+[Collection(DynaliteCollection.Name)]
+public sealed class DynamoDbPulumiEngineLifecycleTests(DynaliteServer dynalite) : PulumiEngineLifecycleTests(StoreKind.DynamoDb, dynalite);

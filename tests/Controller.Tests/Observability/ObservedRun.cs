@@ -56,7 +56,7 @@ internal sealed class ObservedRun : IAsyncDisposable
         var cloud = await EmbeddedCloud.StartAsync([ControllerHarness.TokenParameter], faults, options => options with { CircuitBreaker = new AwsCircuitBreakerSettings() });
         var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(directory, "specs.db"), WatchPollInterval = TimeSpan.FromMilliseconds(20) });
         var leases = new LeaseCoordinator(await SqliteLeaseStore.OpenAsync(Path.Combine(directory, "specs.db"), CancellationToken.None), "observed-replica",
-            new LeaseOptions(4), TimeProvider.System, NullLogger<LeaseCoordinator>.Instance);
+            new LeaseOptions { Shards = 4 }, TimeProvider.System, NullLogger<LeaseCoordinator>.Instance);
         var host = new ReconcilerHost(store, cloud.Clients.Services, new ReconcilerHostOptions
         {
             ResyncPeriod = TimeSpan.FromMinutes(30),

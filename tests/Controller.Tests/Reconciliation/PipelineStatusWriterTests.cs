@@ -8,7 +8,7 @@ using static Reconciler.Controller.Tests.EndToEnd.ControllerHarness;
 
 namespace Reconciler.Controller.Tests.Reconciliation;
 
-/// <summary>The status writer on a real SQLite store, with the informer's copy lagging behind the store as a slow watch leaves it.</summary>
+/// <summary>The status writer on a real SQLite store (reading past the informer's lag is the runtime's: <c>ReadYourWritesTests</c>).</summary>
 public sealed class PipelineStatusWriterTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("status-writer-").FullName;
@@ -34,24 +34,6 @@ public sealed class PipelineStatusWriterTests : IAsyncLifetime
         ObservedGeneration = 1,
         Conditions = [new Condition { Type = ConditionTypes.Ready, Status = ConditionStatus.True, Reason = StatusReasons.Converged, Message = message }],
     };
-
-    [Fact]
-    public async Task Every_reconcile_reads_past_a_stale_copy_until_the_informer_delivers_our_write()
-    {
-        var stale = await _store.CreateAsync(Named(Sample("website.json"), "lagging"), CancellationToken.None);
-        var written = await _writer.WriteAsync(stale, Status("3 resources in sync"), CancellationToken.None);
-
-        // The watch has not delivered our write: twice, the reconcile must see the stored copy, not the stale one.
-        var first = await _writer.LatestAsync(stale, CancellationToken.None);
-        var second = await _writer.LatestAsync(stale, CancellationToken.None);
-
-        Assert.Equal(written.Metadata.ResourceVersion, first.Metadata.ResourceVersion);
-        Assert.Equal(written.Metadata.ResourceVersion, second.Metadata.ResourceVersion);
-        Assert.Equal("3 resources in sync", second.Status!.Conditions.Single().Message);
-
-        // Once delivered, the informer's copy is used as it is.
-        Assert.Same(written, await _writer.LatestAsync(written, CancellationToken.None));
-    }
 
     [Fact]
     public async Task A_status_that_did_not_change_is_not_written()

@@ -59,7 +59,7 @@ public sealed partial class InformerTests : IAsyncLifetime
         }
         var handler = new RecordingHandler();
         using var informer = new Informer<PulumiPipeline>(new SpecStoreObjectSource(store),
-            new InformerOptions<PulumiPipeline>(PageSize: 3, Copy: SpecStoreObjectSource.Copy), new FakeTimeProvider());
+            new InformerOptions<PulumiPipeline> { PageSize = 3, Copy = SpecStoreObjectSource.Copy }, new FakeTimeProvider());
         informer.AddHandler(handler);
         using var stop = new CancellationTokenSource();
         var run = informer.RunAsync(stop.Token);
@@ -113,7 +113,7 @@ public sealed partial class InformerTests : IAsyncLifetime
         var time = new FakeTimeProvider();
         var handler = new RecordingHandler();
         using var informer = new Informer<PulumiPipeline>(new SpecStoreObjectSource(store),
-            new InformerOptions<PulumiPipeline>(ResyncPeriod: TimeSpan.FromMinutes(5), ResyncJitter: 0), time);
+            new InformerOptions<PulumiPipeline> { ResyncPeriod = TimeSpan.FromMinutes(5), ResyncJitter = 0 }, time);
         informer.AddHandler(handler);
         using var stop = new CancellationTokenSource();
         var run = informer.RunAsync(stop.Token);

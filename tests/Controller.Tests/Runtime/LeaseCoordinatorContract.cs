@@ -75,7 +75,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
 
         var started = Time.GetUtcNow();
         await SettleAsync();
-        Assert.True(Time.GetUtcNow() - started <= Options.EffectiveLeaseDuration, $"took {Time.GetUtcNow() - started}");
+        Assert.True(Time.GetUtcNow() - started <= Options.LeaseDuration, $"took {Time.GetUtcNow() - started}");
         AssertExactlyOneOwnerPerShard();
         Assert.Equal([8, 8], coordinators.Select(c => c.HeldShards.Count));
     }
@@ -94,7 +94,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         var started = Time.GetUtcNow();
         while (coordinators.Sum(c => c.HeldShards.Count) < 16)
         {
-            Time.Advance(Options.EffectiveRetryInterval);
+            Time.Advance(Options.RetryInterval);
             foreach (var coordinator in coordinators)
             {
                 await coordinator.TickAsync(default);
@@ -105,7 +105,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
                 var owners = coordinators.Append(crashed).Count(c => c.TryGetTenure(shard, out _));
                 Assert.True(owners <= 1, $"shard {shard} has {owners} owners at {Time.GetUtcNow() - started}");
             }
-            Assert.True(Time.GetUtcNow() - started <= Options.EffectiveLeaseDuration + Options.EffectiveRenewInterval, "failover too slow");
+            Assert.True(Time.GetUtcNow() - started <= Options.LeaseDuration + Options.RenewInterval, "failover too slow");
         }
         Assert.All(orphaned, s => Assert.False(crashed.TryGetTenure(s, out _)));
         await SettleAsync();
@@ -124,7 +124,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         await coordinator.TickAsync(default);
         Assert.True(coordinator.TryGetTenure(3, out var tenure));
 
-        Time.Advance(Options.EffectiveRenewInterval);
+        Time.Advance(Options.RenewInterval);
         faulty.FailWrites = true;
         Assert.False(await coordinator.TickAsync(default));
 
@@ -157,7 +157,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
             {
                 return;
             }
-            Time.Advance(Options.EffectiveRetryInterval);
+            Time.Advance(Options.RetryInterval);
         }
         throw new InvalidOperationException("coordinators did not settle in 20 rounds");
     }

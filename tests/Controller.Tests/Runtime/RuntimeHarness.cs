@@ -23,12 +23,12 @@ internal sealed class RuntimeHarness : IAsyncDisposable
         Name = $"test-{Guid.NewGuid():N}"[..16];
         Store = store;
         Source = new SpecStoreObjectSource(Store);
-        Informer = new Informer<PulumiPipeline>(Source, new InformerOptions<PulumiPipeline>(PageSize: 100, ResyncPeriod: resync ?? TimeSpan.FromMinutes(10), Copy: SpecStoreObjectSource.Copy, Random: new Random(3)), Time);
-        StatusWriter = Source.StatusWriter();
+        Informer = new Informer<PulumiPipeline>(Source, new InformerOptions<PulumiPipeline> { PageSize = 100, ResyncPeriod = resync ?? TimeSpan.FromMinutes(10), Copy = SpecStoreObjectSource.Copy, Random = new Random(3) }, Time);
+        StatusWriter = Source.StatusWriter(Informer);
         Reconciler = new SampleReconciler(StatusWriter, Time);
         Recorder = new MetricRecorder(m => m.Name == RuntimeMetrics.MeterName);
         Controller = new Controller<PulumiPipeline>(Reconciler, Informer, Source,
-            new ControllerOptions(Name, workers, reconcileTimeout, Queue: new WorkQueueOptions(JitterFraction: 0)), Time, logger, metrics: Metrics, shards: shards);
+            new ControllerOptions { Name = Name, Workers = workers, ReconcileTimeout = reconcileTimeout ?? RuntimeDefaults.ReconcileTimeout, Queue = new WorkQueueOptions { JitterFraction = 0 } }, Time, logger, metrics: Metrics, shards: shards);
     }
 
     /// <summary>A harness on a fresh SQLite store; the store polls its change log on the real clock, the runtime runs on a fake one.</summary>

@@ -30,7 +30,7 @@ public sealed class ScopedLeaseStoreTests : IAsyncLifetime
     [Fact]
     public async Task Controllers_of_different_selectors_on_one_table_each_hold_all_of_their_own_shards()
     {
-        var options = new LeaseOptions(Shards: 4);
+        var options = new LeaseOptions { Shards = 4 };
         using var web = new LeaseCoordinator(Scoped(null, "team=web"), "web-replica", options, _time);
         using var payments = new LeaseCoordinator(Scoped(null, " team = payments "), "payments-replica", options, _time);
         using var named = new LeaseCoordinator(Scoped("billing", "team=web"), "billing-replica", options, _time);
@@ -40,7 +40,7 @@ public sealed class ScopedLeaseStoreTests : IAsyncLifetime
             {
                 await coordinator.TickAsync(default);
             }
-            _time.Advance(options.EffectiveRetryInterval);
+            _time.Advance(options.RetryInterval);
         }
 
         // Each is alone in its scope: it holds every shard of it, as one replica does.

@@ -47,7 +47,7 @@ public sealed class SqliteLeaseCoordinatorTests : LeaseCoordinatorContract
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.Reconciles("blocked") == 1, "reconcile in flight");
 
         faulty.FailWrites = true;
-        Time.Advance(Options.EffectiveRenewInterval);
+        Time.Advance(Options.RenewInterval);
         await coordinator.TickAsync(default);
         await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await h.IdleAsync();
@@ -61,7 +61,7 @@ public sealed class SqliteLeaseCoordinatorTests : LeaseCoordinatorContract
 
         // Shards come back: the keys of each acquired shard are enqueued again.
         faulty.FailWrites = false;
-        Time.Advance(Options.EffectiveRetryInterval);
+        Time.Advance(Options.RetryInterval);
         await coordinator.TickAsync(default);
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.Reconciles("unowned") == 1, "reconciled after the shard returned");
         coordinator.Dispose();

@@ -10,7 +10,7 @@ public sealed class WorkQueueTests
     private static readonly RuntimeMetrics Metrics = new();
 
     private static WorkQueue<int> NewQueue(TimeProvider time, double jitter = 0.1, int seed = 7) =>
-        new(new WorkQueueOptions($"test-{Guid.NewGuid():N}", JitterFraction: jitter, Random: new Random(seed)), time, Metrics);
+        new(new WorkQueueOptions { Name = $"test-{Guid.NewGuid():N}", JitterFraction = jitter, Random = new Random(seed) }, time, Metrics);
 
     [Theory]
     [InlineData(1)]
@@ -205,7 +205,7 @@ public sealed class WorkQueueTests
     [Fact]
     public async Task Concurrent_workers_never_hold_one_key_twice_and_every_add_is_processed_after_it()
     {
-        using var queue = new WorkQueue<int>(new WorkQueueOptions($"concurrent-{Guid.NewGuid():N}"), TimeProvider.System, Metrics);
+        using var queue = new WorkQueue<int>(new WorkQueueOptions { Name = $"concurrent-{Guid.NewGuid():N}" }, TimeProvider.System, Metrics);
         const int keys = 16;
         var inFlight = new int[keys];
         var lastAdd = new long[keys];

@@ -21,7 +21,7 @@ public abstract partial class SpecStoreContractTests
         await store.CreateAsync(Pipeline("pay-api", Payments), Ct);
         var source = new SpecStoreObjectSource(store, "team=web");
         var seen = new ScopeRecorder();
-        using var informer = new Informer<PulumiPipeline>(source, new InformerOptions<PulumiPipeline>(ResyncPeriod: TimeSpan.FromDays(1)));
+        using var informer = new Informer<PulumiPipeline>(source, new InformerOptions<PulumiPipeline> { ResyncPeriod = TimeSpan.FromDays(1) });
         informer.AddHandler(seen);
         using var stop = new CancellationTokenSource();
         var run = informer.RunAsync(stop.Token);

@@ -79,6 +79,17 @@ public sealed class SyncLoopTests
         using var gitLab = await PostAsync(http, body, ("X-Gitlab-Token", "hook-secret"));
         Assert.Equal(System.Net.HttpStatusCode.Accepted, gitLab.StatusCode);
         await RuntimeHarness.WaitUntilAsync(() => results.Any(r => r.Revision == third), "a sync triggered by the GitLab token");
+
+        h.Repo.Write("specs/d.json", SyncDocuments.Json("d"));
+        var fourth = h.Repo.Commit("fourth");
+        var sent = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        (string, string)[] SignedBy(string secret, string id) => [(GitHookSignature.IdHeader, id), (GitHookSignature.TimestampHeader, sent.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (GitHookSignature.SignatureHeader, new GitHookSignature(secret).SignDelivery(body, id, sent))];
+        using var forgedSigned = await PostWithHeadersAsync(http, body, SignedBy("other-secret", "msg_1"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, forgedSigned.StatusCode);
+        using var gitLabSigned = await PostWithHeadersAsync(http, body, SignedBy("hook-secret", "msg_2"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, gitLabSigned.StatusCode);
+        await RuntimeHarness.WaitUntilAsync(() => results.Any(r => r.Revision == fourth), "a sync triggered by a GitLab signed delivery");
         await stop.CancelAsync();
         await running;
     }
@@ -91,8 +102,13 @@ public sealed class SyncLoopTests
         var first = h.Repo.Commit("first");
         // Real time here: the leases' expiry and operation timeouts run on the clock, and a fake one moved by the test
         // could time a store call out under load. The lease outlives any stall of this machine by far.
-        var leaseOptions = new LeaseOptions(LeaseDuration: TimeSpan.FromSeconds(30), RenewInterval: TimeSpan.FromMilliseconds(500),
-            RetryInterval: TimeSpan.FromMilliseconds(50), OperationTimeout: TimeSpan.FromSeconds(10));
+        var leaseOptions = new LeaseOptions
+        {
+            LeaseDuration = TimeSpan.FromSeconds(30),
+            RenewInterval = TimeSpan.FromMilliseconds(500),
+            RetryInterval = TimeSpan.FromMilliseconds(50),
+            OperationTimeout = TimeSpan.FromSeconds(10),
+        };
         var leases = await SqliteLeaseStore.OpenAsync(h.DatabasePath, CancellationToken.None);
         var results = new ConcurrentQueue<(string Replica, SyncResult Result)>();
         var replicas = new[] { "replica-1", "replica-2" }.Select(identity =>
@@ -131,12 +147,15 @@ public sealed class SyncLoopTests
         }
     }
 
-    internal static async Task<HttpResponseMessage> PostAsync(HttpClient http, byte[] body, (string Name, string Value)? header)
+    internal static Task<HttpResponseMessage> PostAsync(HttpClient http, byte[] body, (string Name, string Value)? header) =>
+        PostWithHeadersAsync(http, body, header is { } h ? [h] : []);
+
+    internal static async Task<HttpResponseMessage> PostWithHeadersAsync(HttpClient http, byte[] body, (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, GitHookRoutes.Path) { Content = new ByteArrayContent(body) };
-        if (header is { } h)
+        foreach (var h in headers)
         {
-            request.Headers.Add(h.Name, h.Value);
+            request.Headers.TryAddWithoutValidation(h.Name, h.Value);
         }
         return await http.SendAsync(request);
     }

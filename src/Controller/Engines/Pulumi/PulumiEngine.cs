@@ -17,7 +17,7 @@ namespace Reconciler.Controller.Engines.Pulumi;
 /// and Retain releases the ownership tags with every resource marked <c>retainOnDelete</c> before the destroy. Engine
 /// events become one span per resource step and the outcome's resources and errors.
 /// </summary>
-public sealed partial class PulumiEngine : IConvergeEngine, IDisposable
+public sealed partial class PulumiEngine : IConvergeEngine, IStatefulEngine, IDisposable
 {
     public const string EngineName = "pulumi";
 
@@ -28,10 +28,12 @@ public sealed partial class PulumiEngine : IConvergeEngine, IDisposable
     private readonly LocalPulumiCommand _command;
     private readonly SemaphoreSlim _processes;
     private readonly ILogger<PulumiEngine> _logger;
+    private readonly TimeProvider _time;
 
-    public PulumiEngine(PulumiEngineOptions options, ILogger<PulumiEngine> logger)
+    public PulumiEngine(PulumiEngineOptions options, ILogger<PulumiEngine> logger, TimeProvider? time = null)
     {
         _options = options;
+        _time = time ?? TimeProvider.System;
         _logger = logger;
         _processes = new SemaphoreSlim(Math.Max(1, options.Concurrency));
         _command = new LocalPulumiCommand(new LocalPulumiCommandOptions { Command = options.Cli, InterruptGrace = options.InterruptGrace }, logger);
@@ -42,62 +44,32 @@ public sealed partial class PulumiEngine : IConvergeEngine, IDisposable
     public async Task<ApplyOutcome> ApplyAsync(ConvergeRequest request, CancellationToken cancellationToken)
     {
         var spec = request.Owner.SpecName;
-        var desiresNothing = request.Desired.Projects.Count == 0 && request.Desired.Pipeline is null;
         var steps = new StepRecorder(Activity.Current?.Context ?? default);
         await _processes.WaitAsync(cancellationToken);
         try
         {
-            var workspace = LocalWorkspace.Create(new LocalWorkspaceOptions
+            var workspace = Workspace(spec);
+            try
             {
-                WorkDir = Path.Combine(Path.GetFullPath(_options.WorkDir), spec),
-                EnvironmentVariables = _options.Environment,
-                PulumiCommand = _command,
-            });
-            var programFile = Path.Combine(workspace.WorkDir, "Pulumi.yaml");
-            var previous = File.Exists(programFile) ? await File.ReadAllTextAsync(programFile, cancellationToken) : null;
-            if (desiresNothing)
-            {
-                if (previous is null)
-                {
-                    // No stack was ever made for this spec: nothing of it is Pulumi's to destroy.
-                    return new ApplyOutcome(0, 0, 0, [], [new ApplyError(ResourceKind.CodeBuildProject, spec, StepAction.Delete, "NoStack",
-                        $"no Pulumi stack folder for {spec} under {_options.WorkDir}")]);
-                }
-                var stack = await WorkspaceStack.SelectAsync(spec, workspace, cancellationToken);
-                if (request.Plan.Steps.Any(s => s.Action == StepAction.Release))
-                {
-                    var released = PulumiProgramRenderer.Render(LiveAsDesired(request), new PulumiProgramOptions(RetainOnDelete: true, ReleaseOwnership: true));
-                    await workspace.SaveProjectAsync(released.ToYaml(), cancellationToken);
-                    await stack.UpAsync(new UpOptions { OnEvent = steps.Record }, cancellationToken);
-                }
-                await stack.DestroyAsync(new DestroyOptions { OnEvent = steps.Record }, cancellationToken);
-                await workspace.RemoveStackAsync(spec, cancellationToken);
-                Directory.Delete(workspace.WorkDir, recursive: true);
+                await ConvergeAsync(request, workspace, steps, recovering: false, cancellationToken);
             }
-            else
+            catch (ConcurrentUpdateException ex) when (StackLock.Read(ex).ToList() is { Count: > 0 } locks && locks.All(l => IsStaleAndOurs(l)) && _options.CancelStaleLocksAfter is not null)
             {
-                var program = PulumiProgramRenderer.Render(request.Desired).ToYaml();
-                if (program != previous)
-                {
-                    // The CLI finds the project (and so the stack) through Pulumi.yaml: it is written first.
-                    await workspace.SaveProjectAsync(program, cancellationToken);
-                }
-                var stack = await SelectOrCreateAsync(spec, workspace, cancellationToken);
-                if (program == previous)
-                {
-                    // The program is what was applied last: the plan is not empty because the cloud moved. The state must
-                    // learn that first, or up would compare against what it last wrote and change nothing.
-                    await stack.RefreshAsync(new RefreshOptions { OnEvent = steps.Record }, cancellationToken);
-                }
-                await stack.UpAsync(new UpOptions { OnEvent = steps.Record }, cancellationToken);
+                // Our own update died holding the lock (a killed CLI, a lost task): release it, then recover its state.
+                _logger.LogWarning("Pulumi stack {Stack}: cancelling the stale lock of an update of ours that ended ({Holder})", spec, locks[0].Holder);
+                await workspace.CancelAsync(spec, cancellationToken);
+                await ConvergeAsync(request, workspace, steps, recovering: true, cancellationToken);
             }
         }
         catch (ConcurrentUpdateException ex)
         {
-            var holder = ex.Holders.FirstOrDefault();
+            var holder = StackLock.Read(ex).FirstOrDefault();
+            var hint = holder is not null && IsStaleAndOurs(holder) && _options.CancelStaleLocksAfter is null
+                ? $"; the lock is this controller's own, left by an update that ended: --{PulumiEngineDefinition.CancelStaleLocks.Name} lets the controller cancel it"
+                : "";
             steps.Fail(request.Plan, StackLockedCode,
-                $"stack {spec} is locked by another update{(holder is null ? "" : $" ({holder})")}; it is retried");
-            _logger.LogWarning("Pulumi stack {Stack} is locked{Holder}", spec, holder is null ? "" : $" by {holder}");
+                $"stack {spec} is locked by {(holder is null ? "another update" : holder.Holder)}{hint}");
+            _logger.LogWarning("Pulumi stack {Stack} is locked by {Holder}", spec, holder?.Holder ?? "another update");
         }
         catch (CommandException ex)
         {
@@ -116,17 +88,119 @@ public sealed partial class PulumiEngine : IConvergeEngine, IDisposable
         return steps.Outcome();
     }
 
-    private async Task<WorkspaceStack> SelectOrCreateAsync(string spec, LocalWorkspace workspace, CancellationToken cancellationToken)
+    /// <summary>Removes the spec's stack from the backend, leaving its resources in AWS as they are, and its folder.</summary>
+    public async Task ReleaseAsync(string spec, CancellationToken cancellationToken)
+    {
+        await _processes.WaitAsync(cancellationToken);
+        try
+        {
+            var workspace = Workspace(spec);
+            var programFile = Path.Combine(workspace.WorkDir, "Pulumi.yaml");
+            if (!File.Exists(programFile))
+            {
+                // The CLI finds the project through Pulumi.yaml; the stack may be in the backend without our folder (a new task).
+                await workspace.SaveProjectAsync(PulumiProgramRenderer.Render(new DesiredState { SpecName = spec }).ToYaml(), cancellationToken);
+            }
+            try
+            {
+                await workspace.RemoveStackAsync(spec, force: true, cancellationToken);
+                _logger.LogInformation("Pulumi stack {Stack} removed; its resources stay in AWS for the spec's new engine", spec);
+            }
+            catch (StackNotFoundException)
+            {
+                // Never made (a switch before any apply): nothing holds the resources.
+            }
+            catch (CommandException ex)
+            {
+                throw new InvalidOperationException($"pulumi stack rm of {spec} failed: {Redact(ex.Result.StandardError.Trim())}");
+            }
+            Directory.Delete(workspace.WorkDir, recursive: true);
+        }
+        finally
+        {
+            _processes.Release();
+        }
+    }
+
+    private LocalWorkspace Workspace(string spec) => LocalWorkspace.Create(new LocalWorkspaceOptions
+    {
+        WorkDir = Path.Combine(Path.GetFullPath(_options.WorkDir), spec),
+        EnvironmentVariables = _options.Environment,
+        PulumiCommand = _command,
+    });
+
+    /// <summary>
+    /// One converge of the spec's stack. A stack this engine does not hold the resources in yet (new, or recovering from an
+    /// interrupted update) first adopts whatever of the spec is live, through an <c>up</c> of the live state with the
+    /// <c>import</c> option, so that nothing is made twice; recovering first clears the pending operations with a refresh.
+    /// </summary>
+    private async Task ConvergeAsync(ConvergeRequest request, LocalWorkspace workspace, StepRecorder steps, bool recovering, CancellationToken cancellationToken)
+    {
+        var spec = request.Owner.SpecName;
+        var desiresNothing = request.Desired.Projects.Count == 0 && request.Desired.Pipeline is null;
+        var liveAsDesired = LiveAsDesired(request);
+        var anythingLive = liveAsDesired.Projects.Count > 0 || liveAsDesired.Pipeline is not null;
+        var programFile = Path.Combine(workspace.WorkDir, "Pulumi.yaml");
+        var previous = File.Exists(programFile) ? await File.ReadAllTextAsync(programFile, cancellationToken) : null;
+        var program = desiresNothing ? null : PulumiProgramRenderer.Render(request.Desired).ToYaml();
+        if (previous is null)
+        {
+            // The CLI finds the project (and so the stack) through Pulumi.yaml: it is written first.
+            await workspace.SaveProjectAsync(program ?? PulumiProgramRenderer.Render(liveAsDesired).ToYaml(), cancellationToken);
+        }
+        var (stack, created) = await SelectOrCreateAsync(spec, workspace, cancellationToken);
+        if (recovering)
+        {
+            // The killed update's pending operations: cleared, and the state learns what the cloud now holds.
+            await stack.RefreshAsync(new RefreshOptions { ClearPendingCreates = true, OnEvent = steps.Record }, cancellationToken);
+        }
+        if ((created || recovering) && anythingLive)
+        {
+            // Resources made by the direct engine, or by an update that died before recording them, are adopted as they are.
+            await workspace.SaveProjectAsync(PulumiProgramRenderer.Render(liveAsDesired, new PulumiProgramOptions(Import: true)).ToYaml(), cancellationToken);
+            await stack.UpAsync(new UpOptions { OnEvent = steps.Record }, cancellationToken);
+        }
+        if (desiresNothing)
+        {
+            if (request.Plan.Steps.Any(s => s.Action == StepAction.Release))
+            {
+                var released = PulumiProgramRenderer.Render(liveAsDesired, new PulumiProgramOptions(RetainOnDelete: true, ReleaseOwnership: true));
+                await workspace.SaveProjectAsync(released.ToYaml(), cancellationToken);
+                await stack.UpAsync(new UpOptions { OnEvent = steps.Record }, cancellationToken);
+            }
+            await stack.DestroyAsync(new DestroyOptions { OnEvent = steps.Record }, cancellationToken);
+            await workspace.RemoveStackAsync(spec, force: false, cancellationToken);
+            Directory.Delete(workspace.WorkDir, recursive: true);
+            return;
+        }
+        await workspace.SaveProjectAsync(program!, cancellationToken);
+        if (program == previous && !created && !recovering)
+        {
+            // The program is what was applied last: the plan is not empty because the cloud moved. The state must
+            // learn that first, or up would compare against what it last wrote and change nothing.
+            await stack.RefreshAsync(new RefreshOptions { OnEvent = steps.Record }, cancellationToken);
+        }
+        await stack.UpAsync(new UpOptions { OnEvent = steps.Record }, cancellationToken);
+    }
+
+    // A lock is stale and ours when this controller's user took it and its process on this host has ended, or it is
+    // older than the configured age (no CLI run of ours outlives the reconcile timeout and the interrupt grace).
+    private bool IsStaleAndOurs(StackLock stackLock) =>
+        stackLock.User == Environment.UserName
+        && ((stackLock.Host == Environment.MachineName && !StackLock.ProcessRuns(stackLock.Pid))
+            || (_options.CancelStaleLocksAfter is { } age && stackLock.TakenAt is { } at && _time.GetUtcNow() - at > age));
+
+    private async Task<(WorkspaceStack Stack, bool Created)> SelectOrCreateAsync(string spec, LocalWorkspace workspace, CancellationToken cancellationToken)
     {
         try
         {
-            return await WorkspaceStack.SelectAsync(spec, workspace, cancellationToken);
+            return (await WorkspaceStack.SelectAsync(spec, workspace, cancellationToken), false);
         }
         catch (StackNotFoundException)
         {
             var stack = await WorkspaceStack.CreateAsync(spec, workspace, cancellationToken);
             await stack.SetConfigAsync("aws:region", _options.Region, secret: false, cancellationToken);
-            return stack;
+            return (stack, true);
         }
     }
 

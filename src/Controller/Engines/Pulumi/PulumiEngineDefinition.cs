@@ -14,11 +14,15 @@ public sealed class PulumiEngineDefinition : IEngineDefinition
 
     public static readonly EngineSetting Concurrency = new("pulumi-concurrency", "RECONCILER_PULUMI_CONCURRENCY", "Pulumi CLI processes at once", "4");
 
+    public static readonly EngineSetting CancelStaleLocks = new("pulumi-cancel-stale-locks", "RECONCILER_PULUMI_CANCEL_STALE_LOCKS",
+        "off, or an age such as 30m: run pulumi cancel on a stack lock of this controller's user whose process on this host has ended or that is older than the age, then recover the update's state",
+        "off");
+
     public string Name => PulumiEngine.EngineName;
 
     public string Description => "each spec a Pulumi stack: a generated YAML program applied by the pulumi CLI (backend from PULUMI_BACKEND_URL or PULUMI_ACCESS_TOKEN)";
 
-    public IReadOnlyList<EngineSetting> Settings => [Cli, WorkDir, Concurrency];
+    public IReadOnlyList<EngineSetting> Settings => [Cli, WorkDir, Concurrency, CancelStaleLocks];
 
     /// <summary>Checks the settings, then that the CLI runs at all (<c>pulumi version</c>), before the controller starts.</summary>
     public void Validate(IReadOnlyDictionary<string, string> settings)
@@ -36,7 +40,7 @@ public sealed class PulumiEngineDefinition : IEngineDefinition
     }
 
     public IConvergeEngine Create(EngineContext context) =>
-        new PulumiEngine(Options(context.Settings), context.Loggers.CreateLogger<PulumiEngine>());
+        new PulumiEngine(Options(context.Settings), context.Loggers.CreateLogger<PulumiEngine>(), context.Time);
 
     internal static PulumiEngineOptions Options(IReadOnlyDictionary<string, string> settings)
     {
@@ -45,8 +49,19 @@ public sealed class PulumiEngineDefinition : IEngineDefinition
         {
             throw new FormatException($"--{Concurrency.Name}: '{concurrencyText}' is not a positive whole number");
         }
+        var cancelText = settings.GetValueOrDefault(CancelStaleLocks.Name, CancelStaleLocks.Default!);
+        TimeSpan? cancelAfter;
+        try
+        {
+            cancelAfter = cancelText == "off" ? null : Reconciler.Controller.Cli.Settings.ParseDuration(cancelText);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"--{CancelStaleLocks.Name}: '{cancelText}' is neither off nor a duration such as 30m", ex);
+        }
         return new PulumiEngineOptions
         {
+            CancelStaleLocksAfter = cancelAfter,
             Cli = settings.GetValueOrDefault(Cli.Name, Cli.Default!),
             WorkDir = settings.GetValueOrDefault(WorkDir.Name, WorkDir.Default!),
             Concurrency = concurrency,

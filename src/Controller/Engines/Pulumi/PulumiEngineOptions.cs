@@ -17,6 +17,12 @@ public sealed record PulumiEngineOptions
     /// <summary>Added to the controller's own environment for every CLI run (the backend, credentials and endpoint are inherited).</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Null: a held lock is only reported and retried. Otherwise <c>pulumi cancel</c> releases a lock this controller's
+    /// user took whose process on this host has ended, or that is older than this, and the update's state is recovered.
+    /// </summary>
+    public TimeSpan? CancelStaleLocksAfter { get; init; }
+
     /// <summary>After SIGINT, how long a cancelled CLI run may take to stop before it is killed.</summary>
     public TimeSpan InterruptGrace { get; init; } = TimeSpan.FromSeconds(10);
 }

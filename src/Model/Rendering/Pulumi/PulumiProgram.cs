@@ -26,6 +26,10 @@ public sealed record PulumiProgram(string Project, IReadOnlyList<PulumiResource>
             {
                 options["retainOnDelete"] = true;
             }
+            if (resource.Import is { } id)
+            {
+                options["import"] = id;
+            }
             if (options.Count > 0)
             {
                 entry["options"] = options;
@@ -46,7 +50,8 @@ public sealed record PulumiProgram(string Project, IReadOnlyList<PulumiResource>
 }
 
 /// <summary>One resource of a program: its logical name, type, provider inputs and resource options.</summary>
-public sealed record PulumiResource(string LogicalName, PulumiResourceType Type, JsonObject Properties, IReadOnlyList<string> DependsOn, bool RetainOnDelete);
+/// <param name="Import">The <c>import</c> option: the physical id of an existing resource the stack adopts instead of creating it.</param>
+public sealed record PulumiResource(string LogicalName, PulumiResourceType Type, JsonObject Properties, IReadOnlyList<string> DependsOn, bool RetainOnDelete, string? Import = null);
 
 /// <summary>A provider resource type: the full token (<c>aws:codebuild/project:Project</c>, in URNs and the schema) and the short one YAML programs use.</summary>
 public sealed record PulumiResourceType(string Token, string Short)

@@ -214,7 +214,7 @@ public sealed class AutomationApiTests : IAsyncLifetime
         var (deleted, deletedDesired, _) = await StackAsync("gone", "website.json");
         await deleted.UpAsync(null, CancellationToken.None);
         await deleted.DestroyAsync(null, CancellationToken.None);
-        await deleted.Workspace.RemoveStackAsync("gone", CancellationToken.None);
+        await deleted.Workspace.RemoveStackAsync("gone", force: false, CancellationToken.None);
         Assert.All(deletedDesired.Projects, p => Assert.DoesNotContain(p.Project.Name, _harness.Cloud.Server.State.ProjectNames));
 
         var (kept, keptDesired, _) = await StackAsync("kept", "website.json");
@@ -223,7 +223,7 @@ public sealed class AutomationApiTests : IAsyncLifetime
             PulumiProgramRenderer.Render(keptDesired, new PulumiProgramOptions(RetainOnDelete: true, ReleaseOwnership: true)).ToYaml(), CancellationToken.None);
         await kept.UpAsync(null, CancellationToken.None);
         await kept.DestroyAsync(null, CancellationToken.None);
-        await kept.Workspace.RemoveStackAsync("kept", CancellationToken.None);
+        await kept.Workspace.RemoveStackAsync("kept", force: false, CancellationToken.None);
 
         foreach (var project in keptDesired.Projects)
         {

@@ -41,8 +41,9 @@ public sealed class LocalWorkspace(LocalWorkspaceOptions options)
     public Task CreateStackAsync(string stackName, CancellationToken cancellationToken) =>
         RunAsync(["stack", "init", stackName], null, cancellationToken);
 
-    public Task RemoveStackAsync(string stackName, CancellationToken cancellationToken) =>
-        RunAsync(["stack", "rm", "--yes", stackName], null, cancellationToken);
+    /// <summary><c>stack rm --yes [--force] &lt;stack&gt;</c>; <paramref name="force"/> removes a stack that still has resources, leaving them in the cloud.</summary>
+    public Task RemoveStackAsync(string stackName, bool force, CancellationToken cancellationToken) =>
+        RunAsync(force ? ["stack", "rm", "--yes", "--force", stackName] : ["stack", "rm", "--yes", stackName], null, cancellationToken);
 
     /// <summary>Sets one config value; a secret is passed as <c>--secret</c> and never appears in an argument list the controller logs.</summary>
     public Task SetConfigAsync(string stackName, string key, string value, bool secret, CancellationToken cancellationToken) =>
