@@ -10,6 +10,7 @@ var scenarios = new Dictionary<string, Func<string[], CancellationToken, Task<in
     ["controller-rate"] = ControllerScenario.RunDefaultRateAsync,
     ["render"] = RenderScenario.RunAsync,
     ["sync"] = SyncScenario.RunAsync,
+    ["pulumi"] = PulumiScenario.RunAsync,
 };
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
 {

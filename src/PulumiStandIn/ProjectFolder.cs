@@ -82,8 +82,9 @@ internal sealed class ProjectFolder(string path)
         return File.Exists(file) && ReadYaml(File.ReadAllText(file))["config"] is JsonObject config ? config : [];
     }
 
+    // The config read from the file still hangs on that file's document: a copy goes into the new one.
     public void SaveConfig(string stack, JsonObject config) =>
-        File.WriteAllText(ConfigFile(stack), PulumiYamlText.Write(new JsonObject { ["config"] = config }));
+        File.WriteAllText(ConfigFile(stack), PulumiYamlText.Write(new JsonObject { ["config"] = config.DeepClone() }));
 
     /// <summary>Secrets are stored as <c>secure:</c> values; the stand-in's "encryption" is only an encoding, never printed.</summary>
     public static JsonObject Secure(string value) => new() { ["secure"] = "v1:" + Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) };

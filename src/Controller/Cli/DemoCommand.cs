@@ -1,14 +1,21 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Controller.Aws;
+using Reconciler.Controller.Engines;
+using Reconciler.Controller.Engines.Pulumi;
+using Reconciler.Controller.Engines.Pulumi.Automation;
 using Reconciler.Controller.Hosting;
 using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Store;
 using Reconciler.Controller.Telemetry;
 using Reconciler.Controller.Web;
+using Reconciler.LocalCloud;
+using Reconciler.Model.Aws;
 using Reconciler.Model.Documents;
+using Reconciler.Model.Planning;
 
 namespace Reconciler.Controller.Cli;
 
@@ -19,20 +26,27 @@ namespace Reconciler.Controller.Cli;
 /// </summary>
 public static class DemoCommand
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+    // A Pulumi stack runs a few CLI processes per spec: on a loaded machine that takes longer than the direct API calls.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     public static Command Create()
     {
         var data = new Option<DirectoryInfo?>("--data") { Description = "Keep the SQLite store in this folder (default: a temporary folder, removed at exit)." };
         var serve = new Option<bool>("--serve") { Description = "Keep the controller and LocalCloud running after the demo, until Ctrl-C." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show the controller's log lines." };
+        var engine = new Option<string>("--engine")
+        {
+            Description = "The converge engine: direct (API calls) or pulumi (a stack per spec, through a pulumi on PATH, else the repository's stand-in CLI).",
+            DefaultValueFactory = _ => EngineRegistry.DefaultEngine,
+        };
+        engine.AcceptOnlyFromAmong(DirectEngine.EngineName, PulumiEngine.EngineName);
         var status = StatusOptions.Create();
         var command = new Command("demo",
-            "Run the whole loop with nothing installed: SQLite store, LocalCloud on loopback, the bundled samples, the direct engine; " +
-            "wait until every spec is Ready, then change a live project behind the controller's back and watch the drift corrected. " +
-            "Exit codes: 0 the demo converged; 1 it did not.")
+            "Run the whole loop with nothing installed: SQLite store, LocalCloud on loopback, the bundled samples, the direct engine " +
+            "(or --engine pulumi); wait until every spec is Ready, change a live project behind the controller's back and watch the drift " +
+            "corrected, then delete the specs (unless --serve). Exit codes: 0 the demo converged; 1 it did not; 2 no Pulumi CLI for --engine pulumi.")
         {
-            data, serve, verbose, status.Port, status.Bind, status.TraceUrl,
+            data, serve, verbose, engine, status.Port, status.Bind, status.TraceUrl,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -47,14 +61,25 @@ public static class DemoCommand
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
-            return await RunAsync(parse.GetValue(data), parse.GetValue(serve), parse.GetValue(verbose), page, parse.InvocationConfiguration.Output, cancellationToken);
+            return await RunAsync(parse.GetValue(data), parse.GetValue(serve), parse.GetValue(verbose), parse.GetValue(engine)!, page, parse.InvocationConfiguration, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo? data, bool serve, bool verbose, StatusPageOptions? page, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DirectoryInfo? data, bool serve, bool verbose, string engine, StatusPageOptions? page, InvocationConfiguration console, CancellationToken cancellationToken)
     {
+        var output = console.Output;
         var clock = Stopwatch.StartNew();
+        DemoPulumiCli? pulumi = null;
+        if (engine == PulumiEngine.EngineName)
+        {
+            (pulumi, var problem) = await DemoPulumiCli.FindAsync(output, cancellationToken);
+            if (pulumi is null)
+            {
+                await console.Error.WriteLineAsync($"error: {problem}");
+                return ExitCodes.Usage;
+            }
+        }
         var samples = SpecSet.Validate(BundledSamples.Read());
         if (!samples.IsValid)
         {
@@ -88,7 +113,26 @@ public static class DemoCommand
             }
 
             var options = new PipelineControllerOptions { Workers = 4, BatchWindow = TimeSpan.FromMilliseconds(10) };
-            await using var host = new ReconcilerHost(store, cloud.Clients.Services, new ReconcilerHostOptions { ResyncPeriod = TimeSpan.FromMinutes(1) }, TimeProvider.System, loggers);
+            EngineRegistry? engines = null;
+            if (pulumi is not null)
+            {
+                var version = await new LocalPulumiCommand(new LocalPulumiCommandOptions { Command = pulumi.Path }, NullLogger.Instance).VersionAsync(cancellationToken);
+                await output.WriteLineAsync(pulumi.IsStandIn
+                    ? $"● pulumi    the stand-in CLI {pulumi.Path} ({version}; test infrastructure: no pulumi on PATH)"
+                    : $"● pulumi    {pulumi.Path} ({version}, found on PATH)");
+                engines = new EngineRegistry([new DirectEngineDefinition(), new PulumiEngineDefinitionWithEnvironment(PulumiEnvironment(folder, cloud))]);
+                options = options with
+                {
+                    Engine = PulumiEngine.EngineName,
+                    EngineSettings = new Dictionary<string, string>
+                    {
+                        [PulumiEngineDefinition.Cli.Name] = pulumi.Path,
+                        [PulumiEngineDefinition.WorkDir.Name] = Path.Combine(folder, "pulumi-stacks"),
+                        [PulumiEngineDefinition.Concurrency.Name] = PulumiEngineDefinition.Concurrency.Default!,
+                    },
+                };
+            }
+            await using var host = new ReconcilerHost(store, cloud.Clients.Services, new ReconcilerHostOptions { ResyncPeriod = TimeSpan.FromMinutes(1) }, TimeProvider.System, loggers, engines: engines);
             var controller = new PipelineController(host, options);
             host.Add(controller);
             var statusPage = page is null ? null : new StatusPage(host, controller, page, cloud.Clients.Telemetry);
@@ -116,6 +160,10 @@ public static class DemoCommand
             await output.WriteLineAsync("");
 
             if (!await ShowDriftAsync(store, cloud, host, controller, ready, output, cancellationToken))
+            {
+                return ExitCodes.Failure;
+            }
+            if (!serve && !await ShowDeletionAsync(store, cloud, ready, output, cancellationToken))
             {
                 return ExitCodes.Failure;
             }
@@ -150,7 +198,9 @@ public static class DemoCommand
 
     private static async Task<bool> ShowDriftAsync(ISpecStore store, EmbeddedCloud cloud, ReconcilerHost host, PipelineController controller, IReadOnlyList<PulumiPipeline> ready, TextWriter output, CancellationToken cancellationToken)
     {
-        var target = ready.FirstOrDefault(d => d.Spec.DriftPolicy == DriftPolicies.Correct);
+        // A spec the demo's engine converged (a sample may pin its own with spec.engine), so the drift goes through it.
+        var correctable = ready.Where(d => d.Spec.DriftPolicy == DriftPolicies.Correct).ToList();
+        var target = correctable.FirstOrDefault(d => d.Status?.LastApply?.Engine == controller.Engine.Name) ?? correctable.FirstOrDefault();
         var projectName = target?.Status!.Resources.FirstOrDefault(r => r.Kind == "CodeBuildProject")?.Name;
         if (target is null || projectName is null)
         {
@@ -182,6 +232,91 @@ public static class DemoCommand
         await output.WriteLineAsync($"✓ drift     found and corrected: {drifted.Message}");
         await output.WriteLineAsync($"✓ live      CodeBuildProject/{projectName} environment.computeType is {now} again");
         return now == was;
+    }
+
+    /// <summary>
+    /// What the Pulumi CLI runs with: a <c>file://</c> backend in the demo's folder (a passphrase for its secrets
+    /// provider, which is no secret here), and LocalCloud's endpoint, region and public test key for the AWS provider.
+    /// </summary>
+    private static Dictionary<string, string?> PulumiEnvironment(string folder, EmbeddedCloud cloud)
+    {
+        var backend = Path.Combine(folder, "pulumi-backend");
+        Directory.CreateDirectory(backend);
+        return new Dictionary<string, string?>
+        {
+            ["PULUMI_BACKEND_URL"] = "file://" + backend,
+            ["PULUMI_CONFIG_PASSPHRASE"] = "reconciler-demo",
+            ["PULUMI_SKIP_UPDATE_CHECK"] = "true",
+            ["AWS_ENDPOINT_URL"] = cloud.Server.Endpoint.ToString(),
+            ["AWS_REGION"] = cloud.Server.Options.Region,
+            ["AWS_ACCESS_KEY_ID"] = LocalCloudInfo.TestAccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = LocalCloudInfo.TestSecretAccessKey,
+        };
+    }
+
+    /// <summary>Deletes every spec and shows what each deletion policy left in LocalCloud: nothing (Delete) or the resources without our tags (Retain).</summary>
+    private static async Task<bool> ShowDeletionAsync(ISpecStore store, EmbeddedCloud cloud, IReadOnlyList<PulumiPipeline> ready, TextWriter output, CancellationToken cancellationToken)
+    {
+        foreach (var document in ready)
+        {
+            await store.DeleteAsync(document.Metadata.Name, null, cancellationToken);
+        }
+        await output.WriteLineAsync($"● delete    every spec deleted; the finalizer runs each one's deletionPolicy");
+        if (!await WaitUntilGoneAsync(store, ready.Select(d => d.Metadata.Name).ToList(), cancellationToken))
+        {
+            await output.WriteLineAsync("✗ not every spec was deleted in time");
+            return false;
+        }
+        var ok = true;
+        foreach (var document in ready)
+        {
+            var resources = document.Status!.Resources;
+            var live = resources.Select(r => LiveTagKeys(cloud, r)).OfType<IReadOnlyList<string>>().ToList();
+            var tagged = live.Count(keys => keys.Any(k => k.StartsWith(OwnershipTags.Prefix, StringComparison.Ordinal)));
+            if (document.Spec.DeletionPolicy == DeletionPolicies.Retain)
+            {
+                ok &= live.Count == resources.Count && tagged == 0;
+                await output.WriteLineAsync($"{(live.Count == resources.Count && tagged == 0 ? "✓" : "✗")} gone      {document.Metadata.Name,-12} deletionPolicy Retain: {live.Count} of {resources.Count} resources left in the cloud, {tagged} still tagged as ours");
+            }
+            else
+            {
+                ok &= live.Count == 0;
+                await output.WriteLineAsync($"{(live.Count == 0 ? "✓" : "✗")} gone      {document.Metadata.Name,-12} deletionPolicy Delete: {resources.Count - live.Count} of {resources.Count} resources deleted from the cloud");
+            }
+        }
+        return ok;
+    }
+
+    /// <summary>The tag keys of a resource in LocalCloud; null when it does not exist there.</summary>
+    private static IReadOnlyList<string>? LiveTagKeys(EmbeddedCloud cloud, ResourceStatus resource)
+    {
+        if (resource.Kind == nameof(ResourceKind.CodePipeline))
+        {
+            return cloud.Server.State.GetPipeline(resource.Name)?.Tags.Select(t => t.Key).ToList();
+        }
+        return cloud.Server.State.GetProject(resource.Name) is not { } project ? null
+            : project["tags"] is JsonArray tags ? tags.Select(t => (string?)t?["key"] ?? "").ToList() : [];
+    }
+
+    private static async Task<bool> WaitUntilGoneAsync(ISpecStore store, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Patience);
+        try
+        {
+            foreach (var name in names)
+            {
+                while (await store.GetAsync(name, timeout.Token) is not null)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
+                }
+            }
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     /// <summary>Prints each phase change as it happens, until every spec satisfies <paramref name="done"/>.</summary>

@@ -23,6 +23,7 @@ public static class RunCommand
     public const string HealthBindVariable = "RECONCILER_HEALTH_BIND";
     public const string ShardsVariable = "RECONCILER_SHARDS";
     public const string SelectorVariable = "RECONCILER_SELECTOR";
+    public const string ControllerNameVariable = "RECONCILER_CONTROLLER_NAME";
     public const string SkipTokenCheckVariable = "RECONCILER_SKIP_TOKEN_CHECK";
     public const string LogLevelVariable = "RECONCILER_LOG_LEVEL";
     public const string StatusPortVariable = "RECONCILER_STATUS_PORT";
@@ -48,6 +49,10 @@ public static class RunCommand
         var healthBind = new Option<string?>("--health-bind") { Description = $"Address the health port binds (default {WebServerOptions.DefaultBindAddress}; 0.0.0.0 on ECS). Env: {HealthBindVariable}." };
         var shards = new Option<int?>("--shards") { Description = $"Shards the specs are split into between replicas by leases in the store (default {RuntimeDefaults.Shards}; 0 runs alone, without leases). Env: {ShardsVariable}." };
         var selector = new Option<string?>("--selector", "-l") { Description = $"Only reconcile specs whose labels match, e.g. team=web. Env: {SelectorVariable}." };
+        var controllerName = new Option<string?>("--controller-name")
+        {
+            Description = $"Scopes this controller's shard leases, so controllers sharing a table split only their own specs (default: scoped by --selector when one is set). Env: {ControllerNameVariable}.",
+        };
         var skipTokenCheck = new Option<bool?>("--skip-token-check") { Description = $"Do not check that the Pulumi token parameter exists (for endpoints without SSM). Env: {SkipTokenCheckVariable}." };
         var status = StatusOptions.Create();
         var logLevel = new Option<string?>("--log-level") { Description = $"Trace, Debug, Information (default), Warning or Error. Env: {LogLevelVariable}." };
@@ -55,7 +60,7 @@ public static class RunCommand
             "Run the controller: watch the spec store, converge every spec's AWS resources, write status, correct drift. " +
             "Stops on SIGTERM or Ctrl-C after in-flight reconciles finish (30 s at most). " + ExitCodes.HelpText)
         {
-            workers, resync, engine, healthPort, healthBind, shards, selector, skipTokenCheck, logLevel, status.Port, status.Bind, status.TraceUrl,
+            workers, resync, engine, healthPort, healthBind, shards, selector, controllerName, skipTokenCheck, logLevel, status.Port, status.Bind, status.TraceUrl,
         };
         foreach (var (_, option) in engineSettings)
         {
@@ -105,6 +110,7 @@ public static class RunCommand
                     status.Resolve(parse))
                 {
                     Sync = sync.RepositoryOf(parse) is null ? null : sync.Resolve(parse),
+                    ControllerName = Settings.GetText(parse, controllerName, ControllerNameVariable, null),
                 };
                 settings.Validate();
             }
@@ -161,7 +167,7 @@ public static class RunCommand
         var output = parse.InvocationConfiguration.Output;
         var logger = loggers.CreateLogger("reconciler.run");
         using var http = new HttpClient();
-        var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);
+        var leases = await LeasesAsync(location, settings.Shards, ScopedLeaseStore.ScopeOf(settings.ControllerName, settings.Host.Selector), http, loggers, cancellationToken);
         if (leases is not null && await DisagreesOnShardsAsync(leases, parse, cancellationToken))
         {
             return ExitCodes.Usage;
@@ -184,7 +190,7 @@ public static class RunCommand
         {
             await host.StartAsync(cancellationToken);
             await output.WriteLineAsync($"reconciler run: store {location}, engine {settings.Controller.Engine}, {settings.Controller.Workers} workers, " +
-                $"resync every {settings.Host.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}")}, health on {host.Web!.Address}" +
+                $"resync every {settings.Host.ResyncPeriod}, {(leases is null ? "no leases" : $"{settings.Shards} shards as {leases.Identity}{(ScopedLeaseStore.ScopeOf(settings.ControllerName, settings.Host.Selector) is { } leaseScope ? $" in lease scope {leaseScope}" : "")}")}, health on {host.Web!.Address}" +
                 (statusPage is null ? "" : $", status page on {statusPage.Address}") +
                 (settings.Sync is { } synced ? $", syncing {synced.Options.Source.Id} @ {synced.Options.Source.Ref}{(syncing!.HasWebhook ? " (webhook on)" : "")}" : ""));
             await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -198,7 +204,7 @@ public static class RunCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<LeaseCoordinator?> LeasesAsync(StoreLocation location, int shards, HttpClient http, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<LeaseCoordinator?> LeasesAsync(StoreLocation location, int shards, string? scope, HttpClient http, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (shards == 0)
         {
@@ -207,6 +213,11 @@ public static class RunCommand
         ILeaseStore store = location.Kind == StoreKind.Sqlite
             ? await SqliteLeaseStore.OpenAsync(location.Target, cancellationToken)
             : new DynamoDbLeaseStore(location.CreateDynamoDbClient(), location.DynamoDbOptions.LeaseTableName);
+        if (scope is not null)
+        {
+            // Controllers with other selectors (or names) on this table keep their own shards.
+            store = new ScopedLeaseStore(store, scope);
+        }
         var identity = await ReplicaIdentity.ResolveAsync(http, cancellationToken: cancellationToken);
         return new LeaseCoordinator(store, identity, new LeaseOptions { Shards = shards }, TimeProvider.System, loggers.CreateLogger<LeaseCoordinator>());
     }
@@ -243,6 +254,9 @@ public static class RunCommand
 
     private sealed record RunSettings(PipelineControllerOptions Controller, ReconcilerHostOptions Host, int Shards, LogLevel LogLevel, StatusPageOptions? Status)
     {
+        /// <summary>Names this controller's lease scope (<c>--controller-name</c>); null: scoped by the selector, if any.</summary>
+        public string? ControllerName { get; init; }
+
         /// <summary>The config repository the run syncs, when one is configured.</summary>
         public (Reconciler.Controller.Sync.SyncOptions Options, string CacheDir, TimeSpan? Interval)? Sync { get; init; }
 

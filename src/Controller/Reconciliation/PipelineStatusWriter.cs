@@ -56,10 +56,11 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
             // Another writer changed the document since it was read (an apply, a reconcile-request, a delete; or this
             // reconcile's own intent when it goes on from the copy it started with): try once on the latest.
             var latest = await store.GetAsync(current.Metadata.Name, cancellationToken);
-            if (latest is null || latest.Metadata.Generation != current.Metadata.Generation)
+            // Another uid is another document (deleted and created again under this name): this status is not its.
+            if (latest is null || latest.Metadata.Uid != current.Metadata.Uid || latest.Metadata.Generation != current.Metadata.Generation)
             {
                 logger.LogDebug("Status of {Name} not written: the document changed; its next reconcile writes it", current.Metadata.Name);
-                return (latest ?? current, false);
+                return (latest is not null && latest.Metadata.Uid == current.Metadata.Uid ? latest : current, false);
             }
             if (latest.Status is { } stored && _writer.Same(stored with { NextResyncTime = null }, next with { NextResyncTime = null }))
             {

@@ -28,7 +28,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
     private readonly RuntimeMetrics metrics;
     private readonly IShardOwnership shards;
     private readonly TagList tags;
-    private readonly ConcurrentDictionary<string, (long Generation, string? Request)> parked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string? Uid, long Generation, string? Request)> parked = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
     private readonly CancellationTokenSource abort = new();
     private Task workers = Task.CompletedTask;
@@ -220,7 +220,8 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             return;
         }
         var meta = item.Metadata;
-        var fingerprint = (meta.Generation, ReconcilePredicate.Annotations(meta));
+        // The uid too: a document deleted and created again is a new object, never parked by the old one's failure.
+        var fingerprint = (meta.Uid, meta.Generation, ReconcilePredicate.Annotations(meta));
         if (parked.TryGetValue(key, out var failedAt))
         {
             if (failedAt == fingerprint && meta.DeletionTimestamp is null)
@@ -357,7 +358,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
                 : (meta.Finalizers ?? []).Where(f => !string.Equals(f, options.Finalizer, StringComparison.Ordinal)).ToList();
             try
             {
-                var updated = await source.UpdateFinalizersAsync(meta.Name, meta.ResourceVersion ?? "", finalizers, cancellationToken);
+                var updated = await source.UpdateFinalizersAsync(meta.Name, meta.ResourceVersion ?? "", meta.Uid, finalizers, cancellationToken);
                 if (updated is not null)
                 {
                     informer.RecordWrite(updated);
@@ -367,8 +368,9 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             catch (StoreConflictException) when (attempt == 0)
             {
                 var fresh = await source.GetAsync(meta.Name, cancellationToken);
-                if (fresh is null)
+                if (fresh is null || !string.Equals(fresh.Metadata.Uid, meta.Uid, StringComparison.Ordinal))
                 {
+                    // Gone, or deleted and created again: the new object is another one, and its own events bring it here.
                     return default;
                 }
                 item = fresh;

@@ -20,6 +20,9 @@ public interface IObjectSource<T> where T : IObject
 
     Task<T?> GetAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the finalizer list, conditional on <paramref name="resourceVersion"/>; null when that removed the object.</summary>
-    Task<T?> UpdateFinalizersAsync(string name, string resourceVersion, IReadOnlyList<string> finalizers, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces the finalizer list, conditional on <paramref name="resourceVersion"/> and <paramref name="uid"/> (a
+    /// re-created object with the same name is another object); null when that removed the object.
+    /// </summary>
+    Task<T?> UpdateFinalizersAsync(string name, string resourceVersion, string? uid, IReadOnlyList<string> finalizers, CancellationToken cancellationToken);
 }

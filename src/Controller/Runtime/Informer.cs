@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Controller.Store;
@@ -94,8 +95,10 @@ public sealed class Informer<T> : IDisposable where T : IObject
             return cached;
         }
         var latest = await source.GetAsync(name, cancellationToken);
-        if (latest is null)
+        if (latest is null || !SameObject(cached, latest))
         {
+            // Gone, or deleted and created again: our write was the old object's, and the new one comes by the watch.
+            _ownWrites.TryRemove(KeyValuePair.Create(name, written));
             return cached;
         }
         if (string.Equals(latest.Metadata.ResourceVersion, cached.Metadata.ResourceVersion, StringComparison.Ordinal))
@@ -232,9 +235,10 @@ public sealed class Informer<T> : IDisposable where T : IObject
         {
             if (change.Type == WatchEventType.Deleted)
             {
-                _ownWrites.TryRemove(name, out _);
-                if (cache.TryRemove(name, out _))
+                // A late deletion of an older object of the same name must not take the one cached now.
+                if (cache.TryGetValue(name, out var cached) && SameObject(cached, change.Object) && cache.TryRemove(name, out _))
                 {
+                    _ownWrites.TryRemove(name, out _);
                     Notify(h => h.OnDelete(change.Object));
                 }
                 return;
@@ -251,8 +255,17 @@ public sealed class Informer<T> : IDisposable where T : IObject
         }
         if (cache.TryGetValue(name, out var previous))
         {
-            if (previous.Metadata.ResourceVersion is { } seen && string.Equals(seen, item.Metadata.ResourceVersion, StringComparison.Ordinal))
+            if (!SameObject(previous, item))
             {
+                // Deleted and created again while we were not looking: the old object went, a new one came.
+                cache[name] = item;
+                Notify(h => h.OnDelete(previous));
+                Notify(h => h.OnAdd(item));
+                return;
+            }
+            if (!IsNewer(item, previous))
+            {
+                // The same version again, or an older one (a relist racing the watch, a replayed event).
                 return;
             }
             cache[name] = item;
@@ -261,6 +274,26 @@ public sealed class Informer<T> : IDisposable where T : IObject
         }
         cache[name] = item;
         Notify(h => h.OnAdd(item));
+    }
+
+    /// <summary>Same uid (or one of them has none): the same object, whose versions can be ordered.</summary>
+    private static bool SameObject(T cached, T incoming) =>
+        cached.Metadata.Uid is null || incoming.Metadata.Uid is null || string.Equals(cached.Metadata.Uid, incoming.Metadata.Uid, StringComparison.Ordinal);
+
+    /// <summary>
+    /// True when <paramref name="incoming"/> is a later version of the same object. Both stores count an object's
+    /// resourceVersion up from 1, so numbers order; a version that is not a number is only known to differ.
+    /// </summary>
+    private static bool IsNewer(T incoming, T cached)
+    {
+        var next = incoming.Metadata.ResourceVersion;
+        var seen = cached.Metadata.ResourceVersion;
+        if (long.TryParse(next, NumberStyles.None, CultureInfo.InvariantCulture, out var nextNumber)
+            && long.TryParse(seen, NumberStyles.None, CultureInfo.InvariantCulture, out var seenNumber))
+        {
+            return nextNumber > seenNumber;
+        }
+        return seen is null || !string.Equals(seen, next, StringComparison.Ordinal);
     }
 
     private void Notify(Action<IInformerHandler<T>> call)

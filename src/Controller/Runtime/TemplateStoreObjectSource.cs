@@ -56,7 +56,7 @@ public sealed class TemplateStoreObjectSource(ITemplateStore store, TimeSpan pol
     public Task<PulumiPipelineTemplate?> GetAsync(string name, CancellationToken cancellationToken) => store.GetAsync(name, cancellationToken);
 
     /// <summary>Templates carry no finalizers (nothing in AWS is theirs): only clearing them is accepted, and changes nothing.</summary>
-    public async Task<PulumiPipelineTemplate?> UpdateFinalizersAsync(string name, string resourceVersion, IReadOnlyList<string> finalizers, CancellationToken cancellationToken)
+    public async Task<PulumiPipelineTemplate?> UpdateFinalizersAsync(string name, string resourceVersion, string? uid, IReadOnlyList<string> finalizers, CancellationToken cancellationToken)
     {
         if (finalizers.Count > 0)
         {

@@ -37,6 +37,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
         _ownsClient = ownsClient;
         Telemetry = new StoreTelemetry(logger ?? NullLogger.Instance, Name);
         Bookmarks = new PollingBookmarks(options.PollingBookmarks);
+        StreamMarks = new StreamListMarks(options.PollingBookmarks);
         Templates = new DynamoDbTemplateStore(client, options.TableName, _clock);
     }
 
@@ -47,6 +48,9 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
     public string TableName => _options.TableName;
 
     internal PollingBookmarks Bookmarks { get; }
+
+    /// <summary>Where the stream stood at each recent list, for watches that start from one.</summary>
+    internal StreamListMarks StreamMarks { get; }
 
     public async Task<PulumiPipeline> CreateAsync(PulumiPipeline document, CancellationToken cancellationToken)
     {
@@ -91,7 +95,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
         var source = await WatchSourceAsync();
         var version = continuation?.Version ?? (source.StreamArn is null
             ? Bookmarks.StartList(await ScanHeadsAsync(cancellationToken))
-            : DynamoDbStreamWatch.ListVersion(_clock.GetUtcNow()));
+            : await DynamoDbStreamWatch.MarkListAsync(_streams!, source.StreamArn, StreamMarks, cancellationToken));
         var startKey = continuation is null ? null : DynamoDbItemCodec.Key(continuation.After);
         var items = new List<PulumiPipeline>();
         string? after = null;
@@ -137,16 +141,22 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
     }
 
     public Task<PulumiPipeline> UpdateAsync(PulumiPipeline document, CancellationToken cancellationToken) =>
-        MutateAsync(document.Metadata.Name, document.Metadata.ResourceVersion, current => ObjectLifecycle.ForUpdate(current, document), cancellationToken)!;
+        MutateAsync(document.Metadata.Name, document.Metadata.ResourceVersion, null, current => ObjectLifecycle.ForUpdate(current, document), cancellationToken)!;
 
     public Task<PulumiPipeline> UpdateStatusAsync(string name, string resourceVersion, PipelineStatus status, CancellationToken cancellationToken) =>
-        MutateAsync(name, resourceVersion, current => ObjectLifecycle.ForStatus(current, status), cancellationToken)!;
+        UpdateStatusAsync(name, resourceVersion, null, status, cancellationToken);
+
+    public Task<PulumiPipeline> UpdateStatusAsync(string name, string resourceVersion, string? uid, PipelineStatus status, CancellationToken cancellationToken) =>
+        MutateAsync(name, resourceVersion, uid, current => ObjectLifecycle.ForStatus(current, status), cancellationToken)!;
 
     public Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, IReadOnlyList<string> finalizers, CancellationToken cancellationToken) =>
-        MutateAsync(name, resourceVersion, current => ObjectLifecycle.ForFinalizers(current, finalizers), cancellationToken);
+        UpdateFinalizersAsync(name, resourceVersion, null, finalizers, cancellationToken);
+
+    public Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, string? uid, IReadOnlyList<string> finalizers, CancellationToken cancellationToken) =>
+        MutateAsync(name, resourceVersion, uid, current => ObjectLifecycle.ForFinalizers(current, finalizers), cancellationToken);
 
     public Task<PulumiPipeline?> DeleteAsync(string name, string? resourceVersion, CancellationToken cancellationToken) =>
-        MutateAsync(name, resourceVersion, current => ObjectLifecycle.ForDelete(current, _clock), cancellationToken);
+        MutateAsync(name, resourceVersion, null, current => ObjectLifecycle.ForDelete(current, _clock), cancellationToken);
 
     public async IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -280,12 +290,12 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
         }
     }
 
-    private async Task<PulumiPipeline?> MutateAsync(string name, string? resourceVersion, Func<PulumiPipeline, StoreTransition> decide, CancellationToken cancellationToken)
+    private async Task<PulumiPipeline?> MutateAsync(string name, string? resourceVersion, string? uid, Func<PulumiPipeline, StoreTransition> decide, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             var current = await GetAsync(name, cancellationToken) ?? throw new StoreNotFoundException($"document '{name}' not found");
-            ObjectLifecycle.CheckPrecondition(current, resourceVersion);
+            ObjectLifecycle.CheckPrecondition(current, resourceVersion, uid);
             var transition = decide(current);
             try
             {
@@ -304,8 +314,17 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
 
     private async Task<PulumiPipeline?> PersistAsync(StoreTransition transition, PulumiPipeline current, CancellationToken cancellationToken)
     {
+        // The uid too: between our read and this write the item may have been deleted and created again up to the same rv.
         var condition = new Dictionary<string, AttributeValue> { [":rv"] = new() { N = current.Metadata.ResourceVersion } };
         var names = new Dictionary<string, string> { ["#rv"] = DynamoDbItemCodec.VersionAttribute };
+        var expression = "#rv = :rv";
+        if (current.Metadata.Uid is { } uid)
+        {
+            condition[":uid"] = new() { S = uid };
+            names["#meta"] = "metadata";
+            names["#uid"] = "uid";
+            expression += " AND #meta.#uid = :uid";
+        }
         switch (transition.Kind)
         {
             case StoreTransitionKind.Put:
@@ -315,7 +334,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
                     {
                         TableName = _options.TableName,
                         Item = DynamoDbItemCodec.ToItem(transition.Document),
-                        ConditionExpression = "#rv = :rv",
+                        ConditionExpression = expression,
                         ExpressionAttributeNames = names,
                         ExpressionAttributeValues = condition,
                     }, cancellationToken);
@@ -330,7 +349,7 @@ public sealed class DynamoDbSpecStore : ISpecStore, IAsyncDisposable
                 {
                     TableName = _options.TableName,
                     Key = DynamoDbItemCodec.Key(current.Metadata.Name),
-                    ConditionExpression = "#rv = :rv",
+                    ConditionExpression = expression,
                     ExpressionAttributeNames = names,
                     ExpressionAttributeValues = condition,
                 }, cancellationToken);

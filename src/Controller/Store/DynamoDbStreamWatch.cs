@@ -12,40 +12,51 @@ namespace Reconciler.Controller.Store;
 /// trimmed data into <see cref="WatchExpiredException"/> so the informer relists.
 /// </summary>
 /// <remarks>
-/// Versions: <c>t:&lt;unix ms&gt;</c> from a list (read every shard from its trim horizon, skipping records older
-/// than the list, less a margin for the stream's coarse timestamps), or <c>s:&lt;shard positions&gt;</c> after an event.
+/// Versions: <c>l:&lt;mark&gt;</c> from a list (every open shard from a LATEST iterator taken before the list's scan,
+/// see <see cref="StreamListMarks"/>), or <c>s:&lt;mark&gt;;&lt;shard positions&gt;</c> after an event: a shard with a
+/// sequence number resumes after it, one without resumes at the list's mark, one born after the list (<c>^</c>) from
+/// its trim horizon. Nothing depends on the local clock or on the stream's record times, and nothing is replayed
+/// from before the last list: a mark this process no longer holds means relist.
 /// </remarks>
 internal sealed class DynamoDbStreamWatch(IDynamoDbStreamsClient streams, string streamArn, DynamoDbSpecStore store, TimeProvider clock, TimeSpan interval)
 {
-    private static readonly TimeSpan TimestampMargin = TimeSpan.FromSeconds(5);
+    private const string FromHorizon = "^";
     private static readonly TimeSpan RediscoverEvery = TimeSpan.FromSeconds(30);
     private const int RecordsPerCall = 1000;
 
     private readonly Dictionary<string, string?> _positions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _iterators = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _markUsed = new(StringComparer.Ordinal);
+    private StreamListMark? _mark;
+    private string _markId = "";
 
-    public static string ListVersion(DateTimeOffset listedAt) =>
-        string.Create(CultureInfo.InvariantCulture, $"t:{listedAt.ToUnixTimeMilliseconds()}");
+    /// <summary>Marks where every shard stands now (before a list reads the table); answers the list's version.</summary>
+    public static async Task<string> MarkListAsync(IDynamoDbStreamsClient streams, string streamArn, StreamListMarks marks, CancellationToken cancellationToken)
+    {
+        var info = await streams.DescribeStreamAsync(streamArn, cancellationToken);
+        var closed = new HashSet<string>(StringComparer.Ordinal);
+        var latest = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var shard in info.Shards)
+        {
+            if (shard.EndingSequenceNumber is not null)
+            {
+                // Closed before the list: everything in it is in what the list reads.
+                closed.Add(shard.ShardId);
+            }
+            else
+            {
+                latest[shard.ShardId] = await streams.GetShardIteratorAsync(streamArn, shard.ShardId, "LATEST", null, cancellationToken);
+            }
+        }
+        return "l:" + marks.Add(new StreamListMark(closed, latest));
+    }
 
     public async IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        DateTimeOffset? skipBefore = null;
-        var startAtLatest = fromVersion is null;
-        if (fromVersion is not null)
-        {
-            skipBefore = ParseVersion(fromVersion);
-        }
+        // "From now" is a list mark taken now, without the list.
+        ParseVersion(fromVersion ?? await MarkListAsync(streams, streamArn, store.StreamMarks, cancellationToken));
         var shards = await DescribeAsync(cancellationToken);
-        if (startAtLatest)
-        {
-            // "From now": shards already closed hold only the past.
-            foreach (var shard in shards.Where(s => s.EndingSequenceNumber is not null))
-            {
-                _done.Add(shard.ShardId);
-            }
-        }
-        var initialOpen = shards.Where(s => s.EndingSequenceNumber is null).Select(s => s.ShardId).ToHashSet(StringComparer.Ordinal);
         var described = clock.GetUtcNow();
         while (true)
         {
@@ -64,7 +75,7 @@ internal sealed class DynamoDbStreamWatch(IDynamoDbStreamsClient streams, string
                 {
                     continue;
                 }
-                var iterator = await IteratorAsync(shard.ShardId, startAtLatest && initialOpen.Contains(shard.ShardId), cancellationToken);
+                var iterator = await IteratorAsync(shard.ShardId, cancellationToken);
                 if (iterator is null)
                 {
                     MarkDone(shard.ShardId);
@@ -90,10 +101,6 @@ internal sealed class DynamoDbStreamWatch(IDynamoDbStreamsClient streams, string
                 {
                     _positions[shard.ShardId] = record.SequenceNumber;
                     read++;
-                    if (skipBefore is { } cutoff && record.ApproximateCreationDateTime is { } created && created < cutoff)
-                    {
-                        continue;
-                    }
                     if (ToEvent(record) is { } change)
                     {
                         yield return change with { Version = Bookmark() };
@@ -121,21 +128,30 @@ internal sealed class DynamoDbStreamWatch(IDynamoDbStreamsClient streams, string
         }
     }
 
-    private DateTimeOffset? ParseVersion(string version)
+    private void ParseVersion(string version)
     {
-        if (version.StartsWith("t:", StringComparison.Ordinal) && long.TryParse(version.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+        var body = version.StartsWith("l:", StringComparison.Ordinal) ? version[2..] + ";"
+            : version.StartsWith("s:", StringComparison.Ordinal) ? version[2..]
+            : throw new WatchExpiredException($"watch version '{version}' is not a DynamoDB Streams version of table {store.TableName}; relist");
+        var separator = body.IndexOf(';', StringComparison.Ordinal);
+        if (separator <= 0)
         {
-            return DateTimeOffset.FromUnixTimeMilliseconds(ms) - TimestampMargin;
+            throw new WatchExpiredException($"watch version '{version}' is malformed; relist");
         }
-        if (!version.StartsWith("s:", StringComparison.Ordinal))
+        _markId = body[..separator];
+        _mark = store.StreamMarks.TryGet(_markId) ?? throw new WatchExpiredException(
+            $"watch version '{version}' names a list this process's watch of table {store.TableName} no longer remembers; relist");
+        _done.UnionWith(_mark.Closed);
+        foreach (var shard in _mark.LatestIterators.Keys)
         {
-            throw new WatchExpiredException($"watch version '{version}' is not a DynamoDB Streams version of table {store.TableName}; relist");
+            _positions[shard] = null;
         }
-        foreach (var entry in version[2..].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var entry in body[(separator + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             if (entry.EndsWith('!'))
             {
                 _done.Add(entry[..^1]);
+                _positions.Remove(entry[..^1]);
                 continue;
             }
             var equals = entry.IndexOf('=', StringComparison.Ordinal);
@@ -145,11 +161,10 @@ internal sealed class DynamoDbStreamWatch(IDynamoDbStreamsClient streams, string
             }
             _positions[entry[..equals]] = equals == entry.Length - 1 ? null : entry[(equals + 1)..];
         }
-        return null;
     }
 
     private string Bookmark() =>
-        "s:" + string.Join(',', _positions.Select(p => $"{p.Key}={p.Value}").Concat(_done.Select(d => $"{d}!")));
+        $"s:{_markId};" + string.Join(',', _positions.Select(p => $"{p.Key}={p.Value}").Concat(_done.Select(d => $"{d}!")));
 
     private async Task<IReadOnlyList<StreamShard>> DescribeAsync(CancellationToken cancellationToken)
     {
@@ -165,7 +180,7 @@ internal sealed class DynamoDbStreamWatch(IDynamoDbStreamsClient streams, string
         return info.Shards;
     }
 
-    private async Task<string?> IteratorAsync(string shardId, bool atLatest, CancellationToken cancellationToken)
+    private async Task<string?> IteratorAsync(string shardId, CancellationToken cancellationToken)
     {
         if (_iterators.TryGetValue(shardId, out var iterator))
         {
@@ -173,15 +188,33 @@ internal sealed class DynamoDbStreamWatch(IDynamoDbStreamsClient streams, string
         }
         try
         {
-            iterator = _positions.TryGetValue(shardId, out var position) && position is not null
-                ? await streams.GetShardIteratorAsync(streamArn, shardId, "AFTER_SEQUENCE_NUMBER", position, cancellationToken)
-                : await streams.GetShardIteratorAsync(streamArn, shardId, atLatest ? "LATEST" : "TRIM_HORIZON", null, cancellationToken);
+            var position = _positions.GetValueOrDefault(shardId);
+            if (position is not null && position != FromHorizon)
+            {
+                iterator = await streams.GetShardIteratorAsync(streamArn, shardId, "AFTER_SEQUENCE_NUMBER", position, cancellationToken);
+            }
+            else if (position == FromHorizon || !_mark!.LatestIterators.ContainsKey(shardId))
+            {
+                // Born after the list (a child of a shard open then): all of it is newer than the list.
+                iterator = await streams.GetShardIteratorAsync(streamArn, shardId, "TRIM_HORIZON", null, cancellationToken);
+                _positions[shardId] = FromHorizon;
+            }
+            else if (_markUsed.Add(shardId) && _mark.LatestIterators[shardId] is { } latest)
+            {
+                // Open at the list and nothing read from it since: from where it stood then.
+                iterator = latest;
+                _positions[shardId] = null;
+            }
+            else
+            {
+                // The list's iterator expired before a record came: going on would mean replaying the shard.
+                throw new WatchExpiredException($"shard {shardId} of the stream of table {store.TableName} has no position read since the list and its list iterator expired; relist");
+            }
         }
         catch (AwsTrimmedDataException e)
         {
             throw Trimmed(shardId, e);
         }
-        _positions.TryAdd(shardId, null);
         if (iterator is not null)
         {
             _iterators[shardId] = iterator;

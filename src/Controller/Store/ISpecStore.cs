@@ -16,14 +16,23 @@ public interface ISpecStore
 
     Task<ListPage<PulumiPipeline>> ListAsync(ListOptions options, CancellationToken cancellationToken);
 
-    /// <summary>Replaces spec, labels and annotations; precondition on <c>metadata.resourceVersion</c>.</summary>
+    /// <summary>Replaces spec, labels and annotations; precondition on <c>metadata.resourceVersion</c> (and on <c>metadata.uid</c> when both are set).</summary>
     Task<PulumiPipeline> UpdateAsync(PulumiPipeline document, CancellationToken cancellationToken);
 
     /// <summary>Replaces status only; precondition on <paramref name="resourceVersion"/>; never bumps generation.</summary>
     Task<PulumiPipeline> UpdateStatusAsync(string name, string resourceVersion, PipelineStatus status, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces status only; precondition on <paramref name="resourceVersion"/> and <paramref name="uid"/> (null: any),
+    /// so a status meant for a document that was deleted and created again never lands on the new one.
+    /// </summary>
+    Task<PulumiPipeline> UpdateStatusAsync(string name, string resourceVersion, string? uid, PipelineStatus status, CancellationToken cancellationToken);
+
     /// <summary>Replaces the finalizer list; removing the last one of a deleting document removes it (returns null).</summary>
     Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, IReadOnlyList<string> finalizers, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="UpdateFinalizersAsync(string, string, IReadOnlyList{string}, CancellationToken)"/>, also conditional on <paramref name="uid"/> (null: any).</summary>
+    Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, string? uid, IReadOnlyList<string> finalizers, CancellationToken cancellationToken);
 
     /// <summary>Marks the document deleted (sets deletionTimestamp) while finalizers remain, else removes it (returns null).</summary>
     Task<PulumiPipeline?> DeleteAsync(string name, string? resourceVersion, CancellationToken cancellationToken);

@@ -35,9 +35,18 @@ internal static class ObjectLifecycle
         };
     }
 
-    /// <summary>Fails with a conflict when the caller's resourceVersion is not the stored one (null skips the check).</summary>
-    public static void CheckPrecondition(PulumiPipeline current, string? expectedResourceVersion)
+    /// <summary>
+    /// Fails with a conflict when the caller's resourceVersion is not the stored one (null skips the check), or when
+    /// the caller's uid is not the stored one (null skips it): a document deleted and created again under the same
+    /// name starts again at resourceVersion 1, so only the uid tells a write meant for the old one from one for the new.
+    /// </summary>
+    public static void CheckPrecondition(PulumiPipeline current, string? expectedResourceVersion, string? expectedUid = null)
     {
+        if (expectedUid is not null && !string.Equals(expectedUid, current.Metadata.Uid, StringComparison.Ordinal))
+        {
+            throw new StoreConflictException(
+                $"document '{current.Metadata.Name}' was deleted and created again (the write was meant for uid {expectedUid}, the document now is uid {current.Metadata.Uid}); read it again");
+        }
         if (expectedResourceVersion is not null && !string.Equals(expectedResourceVersion, current.Metadata.ResourceVersion, StringComparison.Ordinal))
         {
             throw Conflict(current.Metadata.Name, expectedResourceVersion);

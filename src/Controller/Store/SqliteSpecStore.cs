@@ -140,16 +140,22 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
     }
 
     public Task<PulumiPipeline> UpdateAsync(PulumiPipeline document, CancellationToken cancellationToken) =>
-        MutateAsync(document.Metadata.Name, document.Metadata.ResourceVersion, current => ObjectLifecycle.ForUpdate(current, document), cancellationToken)!;
+        MutateAsync(document.Metadata.Name, document.Metadata.ResourceVersion, null, current => ObjectLifecycle.ForUpdate(current, document), cancellationToken)!;
 
     public Task<PulumiPipeline> UpdateStatusAsync(string name, string resourceVersion, PipelineStatus status, CancellationToken cancellationToken) =>
-        MutateAsync(name, resourceVersion, current => ObjectLifecycle.ForStatus(current, status), cancellationToken)!;
+        UpdateStatusAsync(name, resourceVersion, null, status, cancellationToken);
+
+    public Task<PulumiPipeline> UpdateStatusAsync(string name, string resourceVersion, string? uid, PipelineStatus status, CancellationToken cancellationToken) =>
+        MutateAsync(name, resourceVersion, uid, current => ObjectLifecycle.ForStatus(current, status), cancellationToken)!;
 
     public Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, IReadOnlyList<string> finalizers, CancellationToken cancellationToken) =>
-        MutateAsync(name, resourceVersion, current => ObjectLifecycle.ForFinalizers(current, finalizers), cancellationToken);
+        UpdateFinalizersAsync(name, resourceVersion, null, finalizers, cancellationToken);
+
+    public Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, string? uid, IReadOnlyList<string> finalizers, CancellationToken cancellationToken) =>
+        MutateAsync(name, resourceVersion, uid, current => ObjectLifecycle.ForFinalizers(current, finalizers), cancellationToken);
 
     public Task<PulumiPipeline?> DeleteAsync(string name, string? resourceVersion, CancellationToken cancellationToken) =>
-        MutateAsync(name, resourceVersion, current => ObjectLifecycle.ForDelete(current, _clock), cancellationToken);
+        MutateAsync(name, resourceVersion, null, current => ObjectLifecycle.ForDelete(current, _clock), cancellationToken);
 
     public async IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -235,11 +241,11 @@ public sealed class SqliteSpecStore : ISpecStore, IAsyncDisposable, IDisposable
         return new ChangeBatch(events, position, rows);
     }
 
-    private async Task<PulumiPipeline?> MutateAsync(string name, string? resourceVersion, Func<PulumiPipeline, StoreTransition> decide, CancellationToken cancellationToken) =>
+    private async Task<PulumiPipeline?> MutateAsync(string name, string? resourceVersion, string? uid, Func<PulumiPipeline, StoreTransition> decide, CancellationToken cancellationToken) =>
         await WriteAsync((connection, transaction) =>
         {
             var current = ReadCurrent(connection, transaction, name) ?? throw new StoreNotFoundException($"document '{name}' not found");
-            ObjectLifecycle.CheckPrecondition(current, resourceVersion);
+            ObjectLifecycle.CheckPrecondition(current, resourceVersion, uid);
             var transition = decide(current);
             Persist(connection, transaction, transition, WatchEventType.Modified);
             return transition.Kind == StoreTransitionKind.Remove ? null : transition.Document;

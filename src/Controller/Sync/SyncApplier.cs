@@ -86,7 +86,7 @@ public sealed class SyncApplier(ISpecStore store)
             var status = (current.Status ?? new PipelineStatus()) with { SourceRevision = revision };
             try
             {
-                await store.UpdateStatusAsync(name, current.Metadata.ResourceVersion!, status, cancellationToken);
+                await store.UpdateStatusAsync(name, current.Metadata.ResourceVersion!, current.Metadata.Uid, status, cancellationToken);
                 return;
             }
             catch (StoreConflictException) when (attempt < StatusAttempts)

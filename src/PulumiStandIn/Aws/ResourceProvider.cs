@@ -162,6 +162,12 @@ internal sealed class ResourceProvider(AwsWireClient aws)
             BuildType = (string?)webhook?["buildType"],
         });
         outputs["url"] = (string?)webhook?["url"];
+        outputs["payloadUrl"] = (string?)webhook?["payloadUrl"];
+        // CodeBuild returns the webhook's secret once, when it is created; the provider keeps it as a secret output.
+        if ((string?)webhook?["secret"] is { } secret)
+        {
+            outputs["secret"] = Engine.SecretOutputs.Secret(secret);
+        }
         return outputs;
     }
 

@@ -189,7 +189,7 @@ internal sealed class Deployment(
                 }
                 else
                 {
-                    applied = planned with { Outputs = await provider!.UpdateAsync(resource.Type, old!.Id, resource.Properties, CancellationToken.None) };
+                    applied = planned with { Outputs = SecretOutputs.KeepWriteOnly(old!.Outputs, await provider!.UpdateAsync(resource.Type, old.Id, resource.Properties, CancellationToken.None)) };
                 }
                 checkpoint.PendingOperations.Clear();
                 Replace(checkpoint, applied);
@@ -284,8 +284,8 @@ internal sealed class Deployment(
                 Count("delete");
                 continue;
             }
-            var refreshed = resource with { Outputs = live };
-            var diffs = Diffs(resource.Outputs, live);
+            var refreshed = resource with { Outputs = SecretOutputs.KeepWriteOnly(resource.Outputs, live) };
+            var diffs = Diffs(resource.Outputs, refreshed.Outputs);
             Replace(checkpoint, refreshed);
             var op = diffs.Count > 0 ? "update" : "same";
             events.Emit("resOutputsEvent", new JsonObject { ["metadata"] = Metadata(op, resource, refreshed, diffs) });
@@ -479,7 +479,7 @@ internal sealed class Deployment(
             state["retainOnDelete"] = true;
         }
         state["inputs"] = resource.Inputs.DeepClone();
-        state["outputs"] = resource.Outputs.DeepClone();
+        state["outputs"] = SecretOutputs.Blind(resource.Outputs);
         state["provider"] = "";
         return state;
     }

@@ -10,7 +10,7 @@ internal static class ReconcilerProcess
 
     public static string Assembly => typeof(CommandLineApp).Assembly.Location;
 
-    public static async Task<ProcessResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    public static async Task<ProcessResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null)
     {
         args = args.ToList();
         var start = StartInfo(args, environment, workingDirectory);
@@ -18,15 +18,15 @@ internal static class ReconcilerProcess
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var patience = new CancellationTokenSource(timeout ?? Timeout);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(patience.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"reconciler {string.Join(' ', args)} did not exit within {Timeout}");
+            throw new TimeoutException($"reconciler {string.Join(' ', args)} did not exit within {timeout ?? Timeout}");
         }
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
     }

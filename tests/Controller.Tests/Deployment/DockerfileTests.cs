@@ -100,6 +100,11 @@ public sealed partial class DockerfileTests
             .Select(i => i.Arguments.Split('=', 2)).ToDictionary(p => p[0], p => p.ElementAtOrDefault(1) ?? "");
         Assert.Equal(["PULUMI_VERSION", "PULUMI_YAML_VERSION", "PULUMI_AWS_VERSION"], pins.Keys);
         Assert.All(pins.Values, v => Assert.Matches(@"^\d+\.\d+\.\d+$", v));
+        // The CLI at the version whose flags pulumi-cli/ records, the provider at the version the program schema was read from.
+        var flags = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepositoryPaths.Combine("pulumi-cli", "flags.json")))!;
+        Assert.Equal((string?)flags["_meta"]!["tag"], "v" + pins["PULUMI_VERSION"]);
+        var schema = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepositoryPaths.Combine("schemas", "pulumi-aws", "schema.json")))!;
+        Assert.StartsWith($"@pulumi/aws {pins["PULUMI_AWS_VERSION"]} ", (string?)schema["source"], StringComparison.Ordinal);
         var install = Assert.Single(Instructions, i => i.Keyword == "RUN" && i.Arguments.Contains("get.pulumi.com", StringComparison.Ordinal)).Arguments;
         Assert.Contains("pulumi-v${PULUMI_VERSION}-linux-x64.tar.gz", install, StringComparison.Ordinal);
         Assert.Contains("cp /tmp/pulumi/pulumi/pulumi /opt/pulumi/bin/", install, StringComparison.Ordinal);

@@ -7,7 +7,7 @@ using Reconciler.Model.Documents;
 
 namespace Reconciler.Controller.Tests.Runtime;
 
-public sealed class InformerTests : IAsyncLifetime
+public sealed partial class InformerTests : IAsyncLifetime
 {
     private readonly string path = Path.Combine(Path.GetTempPath(), $"informer-{Guid.NewGuid():N}.db");
     private SqliteSpecStore store = null!;
@@ -175,7 +175,7 @@ public sealed class InformerTests : IAsyncLifetime
 
         public Task<PulumiPipeline?> GetAsync(string name, CancellationToken cancellationToken) => inner.GetAsync(name, cancellationToken);
 
-        public Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, IReadOnlyList<string> finalizers, CancellationToken cancellationToken) =>
-            inner.UpdateFinalizersAsync(name, resourceVersion, finalizers, cancellationToken);
+        public Task<PulumiPipeline?> UpdateFinalizersAsync(string name, string resourceVersion, string? uid, IReadOnlyList<string> finalizers, CancellationToken cancellationToken) =>
+            inner.UpdateFinalizersAsync(name, resourceVersion, uid, finalizers, cancellationToken);
     }
 }
