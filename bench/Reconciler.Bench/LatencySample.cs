@@ -5,17 +5,17 @@ namespace Reconciler.Bench;
 /// <summary>Per-call latencies of one measured loop, with the wall time of the whole loop.</summary>
 public sealed class LatencySample(int capacity)
 {
-    private readonly List<double> microseconds = new(capacity);
+    private readonly List<double> _microseconds = new(capacity);
 
     public TimeSpan Wall { get; private set; }
 
-    public int Calls => microseconds.Count;
+    public int Calls => _microseconds.Count;
 
     public double CallsPerSecond => Calls / Wall.TotalSeconds;
 
-    public double MeanMicroseconds => microseconds.Average();
+    public double MeanMicroseconds => _microseconds.Average();
 
-    public double Percentile(double p) => Percentiles.Of(microseconds.Order().ToList(), p / 100);
+    public double Percentile(double p) => Percentiles.Of(_microseconds.Order().ToList(), p / 100);
 
     /// <summary>Runs <paramref name="call"/> <paramref name="calls"/> times, sequentially, timing each call and the whole.</summary>
     public static async Task<LatencySample> MeasureAsync(int calls, Func<Task> call)
@@ -26,7 +26,7 @@ public sealed class LatencySample(int capacity)
         {
             var started = Stopwatch.GetTimestamp();
             await call();
-            sample.microseconds.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            sample._microseconds.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
         }
         sample.Wall = wall.Elapsed;
         return sample;
@@ -38,7 +38,7 @@ public sealed class LatencySample(int capacity)
         var merged = new LatencySample(0);
         foreach (var sample in samples)
         {
-            merged.microseconds.AddRange(sample.microseconds);
+            merged._microseconds.AddRange(sample._microseconds);
             merged.Wall += sample.Wall;
         }
         return merged;

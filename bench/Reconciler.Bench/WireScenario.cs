@@ -126,12 +126,12 @@ internal static class WireScenario
     /// <summary>The baseline: a POST of pre-serialized bytes with the AWS JSON headers, the answer read as bytes.</summary>
     private sealed class BareAwsPost(HttpClient http, Uri endpoint, string target, byte[] body)
     {
-        private readonly MediaTypeHeaderValue contentType = new("application/x-amz-json-1.1");
+        private readonly MediaTypeHeaderValue _contentType = new("application/x-amz-json-1.1");
 
         public async Task SendAsync()
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = contentType;
+            request.Content.Headers.ContentType = _contentType;
             request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
             using var response = await http.SendAsync(request);
             var bytes = await response.Content.ReadAsByteArrayAsync();
@@ -145,34 +145,34 @@ internal static class WireScenario
     /// <summary>Listens to the client's activity source and meter the way an OpenTelemetry SDK would.</summary>
     private sealed class TelemetryListeners : IDisposable
     {
-        private readonly ActivityListener activities = new()
+        private readonly ActivityListener _activities = new()
         {
             ShouldListenTo = source => source.Name == AwsTelemetry.ActivitySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
 
-        private readonly MeterListener meters = new();
+        private readonly MeterListener _meters = new();
 
         public TelemetryListeners()
         {
-            ActivitySource.AddActivityListener(activities);
-            meters.InstrumentPublished = (instrument, listener) =>
+            ActivitySource.AddActivityListener(_activities);
+            _meters.InstrumentPublished = (instrument, listener) =>
             {
                 if (instrument.Meter.Name is AwsTelemetry.MeterName or AwsTelemetry.PollyMeterName)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
             };
-            meters.SetMeasurementEventCallback<long>((_, _, _, _) => { });
-            meters.SetMeasurementEventCallback<double>((_, _, _, _) => { });
-            meters.SetMeasurementEventCallback<int>((_, _, _, _) => { });
-            meters.Start();
+            _meters.SetMeasurementEventCallback<long>((_, _, _, _) => { });
+            _meters.SetMeasurementEventCallback<double>((_, _, _, _) => { });
+            _meters.SetMeasurementEventCallback<int>((_, _, _, _) => { });
+            _meters.Start();
         }
 
         public void Dispose()
         {
-            activities.Dispose();
-            meters.Dispose();
+            _activities.Dispose();
+            _meters.Dispose();
         }
     }
 }

@@ -6,8 +6,8 @@ namespace Reconciler.Controller.Aws;
 /// <summary>The service clients built from one set of options, sharing one HTTP connection pool.</summary>
 public sealed class AwsClients : IDisposable
 {
-    private readonly HttpClient http;
-    private readonly AwsJsonClient[] wires;
+    private readonly HttpClient _http;
+    private readonly AwsJsonClient[] _wires;
 
     /// <param name="handler">The HTTP handler (owned by this object); null uses a pooled <see cref="SocketsHttpHandler"/>.</param>
     public AwsClients(
@@ -18,18 +18,18 @@ public sealed class AwsClients : IDisposable
         HttpMessageHandler? handler = null,
         Func<string, string?>? environment = null)
     {
-        http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
         Telemetry = new AwsTelemetry(meterFactory);
-        AwsJsonClient Wire(AwsService service) => new(service, options, http, Telemetry, timeProvider, loggerFactory, environment);
-        wires = [Wire(AwsService.CodeBuild), Wire(AwsService.CodePipeline), Wire(AwsService.DynamoDbStreams), Wire(AwsService.Ssm), Wire(AwsService.SecretsManager)];
-        CodeBuild = new CodeBuildClient(wires[0]);
-        CodePipeline = new CodePipelineClient(wires[1]);
-        DynamoDbStreams = new DynamoDbStreamsClient(wires[2]);
-        Ssm = new SsmClient(wires[3]);
-        SecretsManager = new SecretsManagerClient(wires[4]);
+        AwsJsonClient Wire(AwsService service) => new(service, options, _http, Telemetry, timeProvider, loggerFactory, environment);
+        _wires = [Wire(AwsService.CodeBuild), Wire(AwsService.CodePipeline), Wire(AwsService.DynamoDbStreams), Wire(AwsService.Ssm), Wire(AwsService.SecretsManager)];
+        CodeBuild = new CodeBuildClient(_wires[0]);
+        CodePipeline = new CodePipelineClient(_wires[1]);
+        DynamoDbStreams = new DynamoDbStreamsClient(_wires[2]);
+        Ssm = new SsmClient(_wires[3]);
+        SecretsManager = new SecretsManagerClient(_wires[4]);
     }
 
     public ICodeBuildClient CodeBuild { get; }
@@ -49,11 +49,11 @@ public sealed class AwsClients : IDisposable
 
     public void Dispose()
     {
-        foreach (var wire in wires)
+        foreach (var wire in _wires)
         {
             wire.Dispose();
         }
-        http.Dispose();
+        _http.Dispose();
         Telemetry.Dispose();
     }
 }

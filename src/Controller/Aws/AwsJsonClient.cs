@@ -19,16 +19,16 @@ public sealed class AwsJsonClient : IDisposable
 {
     private static readonly byte[] EmptyObject = "{}"u8.ToArray();
 
-    private readonly HttpClient http;
-    private readonly AwsTelemetry telemetry;
-    private readonly TimeProvider timeProvider;
-    private readonly ILogger logger;
-    private readonly ResiliencePipeline pipeline;
-    private readonly RateLimiter? limiter;
-    private readonly AWSCredentials? explicitCredentials;
-    private readonly Lock credentialsLock = new();
-    private Task<AWSCredentials>? defaultCredentials;
-    private readonly MediaTypeHeaderValue contentType;
+    private readonly HttpClient _http;
+    private readonly AwsTelemetry _telemetry;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly RateLimiter? _limiter;
+    private readonly AWSCredentials? _explicitCredentials;
+    private readonly Lock _credentialsLock = new();
+    private Task<AWSCredentials>? _defaultCredentials;
+    private readonly MediaTypeHeaderValue _contentType;
 
     /// <param name="http">Shared and owned by the caller; its own timeout should be infinite (the pipeline times attempts).</param>
     /// <param name="environment">Reads environment variables (region, endpoint overrides); defaults to the process environment.</param>
@@ -46,14 +46,14 @@ public sealed class AwsJsonClient : IDisposable
         Service = service;
         Region = AwsEndpointResolver.ResolveRegion(options, environment);
         Endpoint = AwsEndpointResolver.ResolveEndpoint(service, Region, options, environment);
-        this.http = http;
-        this.telemetry = telemetry;
-        this.timeProvider = timeProvider ?? TimeProvider.System;
-        logger = loggerFactory.CreateLogger<AwsJsonClient>();
-        (pipeline, limiter) = AwsResiliencePipeline.Create(service, options, telemetry, this.timeProvider, loggerFactory);
-        explicitCredentials = options.Credentials;
-        contentType = new MediaTypeHeaderValue(service.ContentType);
-        AwsClientLog.ClientCreated(logger, service.Name, Region, Endpoint);
+        _http = http;
+        _telemetry = telemetry;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = loggerFactory.CreateLogger<AwsJsonClient>();
+        (_pipeline, _limiter) = AwsResiliencePipeline.Create(service, options, telemetry, _timeProvider, loggerFactory);
+        _explicitCredentials = options.Credentials;
+        _contentType = new MediaTypeHeaderValue(service.ContentType);
+        AwsClientLog.ClientCreated(_logger, service.Name, Region, Endpoint);
     }
 
     public AwsService Service { get; }
@@ -69,35 +69,35 @@ public sealed class AwsJsonClient : IDisposable
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
         using var activity = AwsTelemetry.StartCall(Service, operation, Region, Endpoint);
-        var started = timeProvider.GetTimestamp();
+        var started = _timeProvider.GetTimestamp();
         var context = ResilienceContextPool.Shared.Get($"{Service.Name}.{operation}", cancellationToken);
         context.Properties.Set(AwsResiliencePipeline.OperationKey, operation);
         try
         {
-            var (response, requestId) = await pipeline.ExecuteAsync(
+            var (response, requestId) = await _pipeline.ExecuteAsync(
                 static (ctx, state) => state.Client.SendOnceAsync(state.Operation, state.Body, state.ResponseType, ctx.CancellationToken),
                 context,
                 (Client: this, Operation: operation, Body: body, ResponseType: responseType)).ConfigureAwait(false);
-            var elapsed = timeProvider.GetElapsedTime(started);
+            var elapsed = _timeProvider.GetElapsedTime(started);
             activity?.SetTag("aws.request_id", requestId);
-            telemetry.RecordCall(Service, operation, AwsTelemetry.Outcome(null), elapsed);
-            AwsClientLog.CallSucceeded(logger, Service.Name, operation, elapsed.TotalMilliseconds, requestId);
+            _telemetry.RecordCall(Service, operation, AwsTelemetry.Outcome(null), elapsed);
+            AwsClientLog.CallSucceeded(_logger, Service.Name, operation, elapsed.TotalMilliseconds, requestId);
             return response;
         }
         catch (Exception exception)
         {
-            var elapsed = timeProvider.GetElapsedTime(started);
+            var elapsed = _timeProvider.GetElapsedTime(started);
             var outcome = AwsTelemetry.Outcome(exception);
             AwsTelemetry.RecordFailure(activity, exception);
-            telemetry.RecordCall(Service, operation, outcome, elapsed);
+            _telemetry.RecordCall(Service, operation, outcome, elapsed);
             var requestId = (exception as AwsApiException)?.RequestId;
             if (AwsTransientErrors.IsRetryable(exception) || exception is Polly.CircuitBreaker.BrokenCircuitException)
             {
-                AwsClientLog.CallFailed(logger, Service.Name, operation, elapsed.TotalMilliseconds, outcome, AwsTelemetry.ErrorType(exception), requestId);
+                AwsClientLog.CallFailed(_logger, Service.Name, operation, elapsed.TotalMilliseconds, outcome, AwsTelemetry.ErrorType(exception), requestId);
             }
             else
             {
-                AwsClientLog.CallRejected(logger, Service.Name, operation, elapsed.TotalMilliseconds, outcome, AwsTelemetry.ErrorType(exception), requestId);
+                AwsClientLog.CallRejected(_logger, Service.Name, operation, elapsed.TotalMilliseconds, outcome, AwsTelemetry.ErrorType(exception), requestId);
             }
             throw;
         }
@@ -110,15 +110,15 @@ public sealed class AwsJsonClient : IDisposable
     private async ValueTask<(TResponse Response, string? RequestId)> SendOnceAsync<TResponse>(
         string operation, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
     {
-        var identity = explicitCredentials ?? await DefaultCredentials().ConfigureAwait(false);
+        var identity = _explicitCredentials ?? await DefaultCredentials().ConfigureAwait(false);
         var keys = await identity.GetCredentialsAsync().ConfigureAwait(false);
 
         using var message = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(body) };
-        message.Content.Headers.ContentType = contentType;
+        message.Content.Headers.ContentType = _contentType;
         message.Headers.TryAddWithoutValidation("X-Amz-Target", $"{Service.TargetPrefix}.{operation}");
-        SigV4Signer.Sign(message, body, keys, Region, Service.SigningName, timeProvider.GetUtcNow());
+        SigV4Signer.Sign(message, body, keys, Region, Service.SigningName, _timeProvider.GetUtcNow());
 
-        using var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var requestId = Header(response, "x-amzn-RequestId") ?? Header(response, "x-amz-request-id");
         if (!response.IsSuccessStatusCode)
@@ -141,13 +141,13 @@ public sealed class AwsJsonClient : IDisposable
     // The default chain is resolved once; a failed resolution (no credentials yet) is tried again on the next call.
     private Task<AWSCredentials> DefaultCredentials()
     {
-        lock (credentialsLock)
+        lock (_credentialsLock)
         {
-            if (defaultCredentials is null || defaultCredentials.IsFaulted || defaultCredentials.IsCanceled)
+            if (_defaultCredentials is null || _defaultCredentials.IsFaulted || _defaultCredentials.IsCanceled)
             {
-                defaultCredentials = DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null!);
+                _defaultCredentials = DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null!);
             }
-            return defaultCredentials;
+            return _defaultCredentials;
         }
     }
 
@@ -156,5 +156,5 @@ public sealed class AwsJsonClient : IDisposable
             ? values.FirstOrDefault()
             : null;
 
-    public void Dispose() => limiter?.Dispose();
+    public void Dispose() => _limiter?.Dispose();
 }

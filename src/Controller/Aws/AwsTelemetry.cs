@@ -20,13 +20,13 @@ public sealed class AwsTelemetry : IDisposable
 
     public static readonly ActivitySource ActivitySource = new(ActivitySourceName);
 
-    private readonly bool ownsMeter;
-    private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider?> breakers = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> throttles = new(StringComparer.Ordinal);
+    private readonly bool _ownsMeter;
+    private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider?> _breakers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _throttles = new(StringComparer.Ordinal);
 
     public AwsTelemetry(IMeterFactory? meterFactory = null)
     {
-        ownsMeter = meterFactory is null;
+        _ownsMeter = meterFactory is null;
         Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         Calls = Meter.CreateCounter<long>("aws.client.calls", "{call}", "AWS API calls, by service, operation and outcome.");
         Duration = Meter.CreateHistogram<double>(
@@ -35,20 +35,20 @@ public sealed class AwsTelemetry : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
         Retries = Meter.CreateCounter<long>("aws.client.retries", "{retry}", "Retried AWS API attempts, by service, operation and the error that caused them.");
         Meter.CreateObservableGauge("aws.client.circuit_open",
-            () => breakers.Where(b => b.Value is not null).Select(b => new Measurement<int>(b.Value!.CircuitState is CircuitState.Closed ? 0 : 1, new KeyValuePair<string, object?>("service", b.Key))),
+            () => _breakers.Where(b => b.Value is not null).Select(b => new Measurement<int>(b.Value!.CircuitState is CircuitState.Closed ? 0 : 1, new KeyValuePair<string, object?>("service", b.Key))),
             description: "1 while a service's circuit breaker is open (or half-open, or isolated): calls to it fail fast.");
     }
 
     /// <summary>Reports a service's breaker (its pipeline's state provider) on <c>aws.client.circuit_open</c> and <see cref="BreakerStates"/>.</summary>
     /// <remarks>A null provider records a service whose breaker is switched off (reported as <c>Disabled</c>, no gauge).</remarks>
-    internal void RegisterBreaker(AwsService service, CircuitBreakerStateProvider? provider) => breakers[service.Name] = provider;
+    internal void RegisterBreaker(AwsService service, CircuitBreakerStateProvider? provider) => _breakers[service.Name] = provider;
 
     /// <summary>The circuit state of each service's breaker: <c>Closed</c>, <c>Open</c>, <c>HalfOpen</c>, <c>Isolated</c> or <c>Disabled</c>.</summary>
     public IReadOnlyDictionary<string, string> BreakerStates() =>
-        breakers.ToDictionary(b => b.Key, b => b.Value?.CircuitState.ToString() ?? "Disabled", StringComparer.Ordinal);
+        _breakers.ToDictionary(b => b.Key, b => b.Value?.CircuitState.ToString() ?? "Disabled", StringComparer.Ordinal);
 
     /// <summary>Throttled answers per service since start, every attempt counted (retried ones too).</summary>
-    public IReadOnlyDictionary<string, long> Throttles() => throttles.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, long> Throttles() => _throttles.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
 
     public Meter Meter { get; }
 
@@ -80,7 +80,7 @@ public sealed class AwsTelemetry : IDisposable
         Duration.Record(elapsed.TotalSeconds, tags);
         if (outcome == "throttled")
         {
-            throttles.AddOrUpdate(service.Name, 1, static (_, n) => n + 1);
+            _throttles.AddOrUpdate(service.Name, 1, static (_, n) => n + 1);
         }
     }
 
@@ -89,7 +89,7 @@ public sealed class AwsTelemetry : IDisposable
         var reason = cause is null ? "unknown" : ErrorType(cause);
         if (cause is AwsThrottlingException)
         {
-            throttles.AddOrUpdate(service.Name, 1, static (_, n) => n + 1);
+            _throttles.AddOrUpdate(service.Name, 1, static (_, n) => n + 1);
         }
         Retries.Add(1, new TagList { { "service", service.Name }, { "operation", operation }, { "error.type", reason } });
         Activity.Current?.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection
@@ -146,7 +146,7 @@ public sealed class AwsTelemetry : IDisposable
 
     public void Dispose()
     {
-        if (ownsMeter)
+        if (_ownsMeter)
         {
             Meter.Dispose();
         }

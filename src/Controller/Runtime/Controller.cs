@@ -19,19 +19,19 @@ namespace Reconciler.Controller.Runtime;
 /// </remarks>
 public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDisposable where T : IObject
 {
-    private readonly IReconciler<T> reconciler;
-    private readonly Informer<T> informer;
-    private readonly IObjectSource<T> source;
-    private readonly ControllerOptions options;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly RuntimeMetrics metrics;
-    private readonly IShardOwnership shards;
-    private readonly TagList tags;
-    private readonly ConcurrentDictionary<string, (string? Uid, long Generation, string? Request)> parked = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource stopping = new();
-    private readonly CancellationTokenSource abort = new();
-    private Task workers = Task.CompletedTask;
+    private readonly IReconciler<T> _reconciler;
+    private readonly Informer<T> _informer;
+    private readonly IObjectSource<T> _source;
+    private readonly ControllerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RuntimeMetrics _metrics;
+    private readonly IShardOwnership _shards;
+    private readonly TagList _tags;
+    private readonly ConcurrentDictionary<string, (string? Uid, long Generation, string? Request)> _parked = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abort = new();
+    private Task _workers = Task.CompletedTask;
 
     public Controller(
         IReconciler<T> reconciler,
@@ -44,56 +44,56 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         IShardOwnership? shards = null)
     {
         options.Validate();
-        this.reconciler = reconciler;
-        this.informer = informer;
-        this.source = source;
-        this.options = options;
-        time = timeProvider ?? TimeProvider.System;
-        this.logger = logger ?? NullLogger<Controller<T>>.Instance;
-        this.metrics = metrics ?? RuntimeMetrics.Default;
-        this.shards = shards ?? AllShards.Instance;
-        tags = new TagList { { "controller", options.Name } };
-        Queue = new WorkQueue<string>(options.Queue with { Name = options.Name }, time, this.metrics);
-        this.metrics.Initialize(options.Name);
+        _reconciler = reconciler;
+        _informer = informer;
+        _source = source;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<Controller<T>>.Instance;
+        _metrics = metrics ?? RuntimeMetrics.Default;
+        _shards = shards ?? AllShards.Instance;
+        _tags = new TagList { { "controller", options.Name } };
+        Queue = new WorkQueue<string>(options.Queue with { Name = options.Name }, _time, _metrics);
+        _metrics.Initialize(options.Name);
         informer.AddHandler(this);
-        this.shards.Subscribe(this);
+        _shards.Subscribe(this);
     }
 
     /// <summary>The controller's queue (exposed for health, tests and benchmarks).</summary>
     public WorkQueue<string> Queue { get; }
 
-    public string Name => options.Name;
+    public string Name => _options.Name;
 
     /// <summary>Starts the workers; they run until <see cref="StopAsync"/>.</summary>
     public void Start()
     {
-        workers = Task.WhenAll(Enumerable.Range(0, options.Workers).Select(_ => Task.Run(WorkerAsync)));
+        _workers = Task.WhenAll(Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(WorkerAsync)));
     }
 
     /// <summary>Stops taking work, lets in-flight reconciles finish within the shutdown timeout (or until the token fires), then cancels them.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Synchronously up to the grace timer, so the grace period starts when StopAsync is called.
-        stopping.Cancel();
+        _stopping.Cancel();
         Queue.ShutDown();
-        using var grace = new CancellationTokenSource(options.ShutdownTimeout, time);
+        using var grace = new CancellationTokenSource(_options.ShutdownTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(grace.Token, cancellationToken);
         try
         {
-            await workers.WaitAsync(linked.Token);
+            await _workers.WaitAsync(linked.Token);
         }
         catch (OperationCanceledException)
         {
-            logger.LogWarning("{Controller}: in-flight reconciles did not finish in time; cancelling {Keys}", Name, string.Join(", ", Queue.Processing()));
-            await abort.CancelAsync();
-            await workers;
+            _logger.LogWarning("{Controller}: in-flight reconciles did not finish in time; cancelling {Keys}", Name, string.Join(", ", Queue.Processing()));
+            await _abort.CancelAsync();
+            await _workers;
         }
     }
 
     /// <summary>Enqueues <paramref name="name"/> if this replica owns its shard.</summary>
     public void Enqueue(string name)
     {
-        if (shards.TryGetTenure(ShardOf(name), out _))
+        if (_shards.TryGetTenure(ShardOf(name), out _))
         {
             Queue.Add(name);
         }
@@ -102,7 +102,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
     /// <summary>Enqueues <paramref name="name"/> after <paramref name="delay"/> if this replica owns its shard (a fan-out spread by a rate limiter).</summary>
     public void EnqueueAfter(string name, TimeSpan delay)
     {
-        if (shards.TryGetTenure(ShardOf(name), out _))
+        if (_shards.TryGetTenure(ShardOf(name), out _))
         {
             Queue.AddAfter(name, delay);
         }
@@ -124,7 +124,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
 
     void IShardListener.ShardAcquired(int shard)
     {
-        foreach (var name in informer.Keys())
+        foreach (var name in _informer.Keys())
         {
             if (ShardOf(name) == shard)
             {
@@ -136,27 +136,27 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
     void IShardListener.ShardLost(int shard)
     {
         // In-flight work stops through the tenure token; queued keys are dropped when a worker takes them.
-        logger.LogInformation("{Controller}: shard {Shard} lost; its work stops", Name, shard);
+        _logger.LogInformation("{Controller}: shard {Shard} lost; its work stops", Name, shard);
     }
 
     public void Dispose()
     {
         Queue.Dispose();
-        stopping.Dispose();
-        abort.Dispose();
+        _stopping.Dispose();
+        _abort.Dispose();
     }
 
-    private int ShardOf(string name) => shards.ShardCount == 1 ? 0 : ShardHasher.ShardOf(name, shards.ShardCount);
+    private int ShardOf(string name) => _shards.ShardCount == 1 ? 0 : ShardHasher.ShardOf(name, _shards.ShardCount);
 
     private async Task WorkerAsync()
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             string key;
             try
             {
-                (key, var shutDown) = await Queue.GetAsync(stopping.Token);
-                if (shutDown || stopping.IsCancellationRequested)
+                (key, var shutDown) = await Queue.GetAsync(_stopping.Token);
+                if (shutDown || _stopping.IsCancellationRequested)
                 {
                     // Stopping: keys still queued are left for the next start (or the next owner) to pick up.
                     if (!shutDown)
@@ -177,7 +177,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             catch (Exception ex)
             {
                 // ProcessAsync handles reconciler failures; reaching here is a bug in the runtime itself.
-                logger.LogError(ex, "{Controller}: worker failed on {Key}", Name, key);
+                _logger.LogError(ex, "{Controller}: worker failed on {Key}", Name, key);
                 Queue.AddRateLimited(key);
             }
             finally
@@ -189,7 +189,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
 
     private async Task ProcessAsync(string key)
     {
-        if (!shards.TryGetTenure(ShardOf(key), out var tenure))
+        if (!_shards.TryGetTenure(ShardOf(key), out var tenure))
         {
             Queue.Forget(key);
             return;
@@ -198,7 +198,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         try
         {
             // The cached copy, or the store's while the cache has not caught up with our own last write.
-            item = await informer.GetLatestAsync(key, tenure);
+            item = await _informer.GetLatestAsync(key, tenure);
         }
         catch (OperationCanceledException) when (tenure.IsCancellationRequested)
         {
@@ -208,27 +208,27 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         catch (Exception ex)
         {
             var delay = Queue.AddRateLimited(key);
-            metrics.ReconcileErrors.Add(1, tags);
-            logger.LogWarning("{Controller}: reading {Key} failed; retrying in {Delay}: {Error}", Name, key, delay, ExpectedFailure.OneLine(ex));
+            _metrics.ReconcileErrors.Add(1, _tags);
+            _logger.LogWarning("{Controller}: reading {Key} failed; retrying in {Delay}: {Error}", Name, key, delay, ExpectedFailure.OneLine(ex));
             return;
         }
         if (item is null)
         {
             // Gone from the store: nothing to reconcile, nothing to remember.
             Queue.Forget(key);
-            parked.TryRemove(key, out _);
+            _parked.TryRemove(key, out _);
             return;
         }
         var meta = item.Metadata;
         // The uid too: a document deleted and created again is a new object, never parked by the old one's failure.
         var fingerprint = (meta.Uid, meta.Generation, ReconcilePredicate.Annotations(meta));
-        if (parked.TryGetValue(key, out var failedAt))
+        if (_parked.TryGetValue(key, out var failedAt))
         {
             if (failedAt == fingerprint && meta.DeletionTimestamp is null)
             {
                 return;
             }
-            parked.TryRemove(key, out _);
+            _parked.TryRemove(key, out _);
         }
 
         var finalizing = meta.DeletionTimestamp is not null;
@@ -239,11 +239,11 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             return;
         }
 
-        using var activity = RuntimeTracing.StartReconcile(source.Kind, Name, meta, finalizing);
-        using var timeout = new CancellationTokenSource(options.ReconcileTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, tenure, abort.Token);
-        var started = time.GetTimestamp();
-        metrics.ActiveWorkers.Add(1, tags);
+        using var activity = RuntimeTracing.StartReconcile(_source.Kind, Name, meta, finalizing);
+        using var timeout = new CancellationTokenSource(_options.ReconcileTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, tenure, _abort.Token);
+        var started = _time.GetTimestamp();
+        _metrics.ActiveWorkers.Add(1, _tags);
         string result;
         try
         {
@@ -262,53 +262,53 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             }
             RuntimeTracing.SetResult(activity, result, outcome.RequeueAfter);
         }
-        catch (OperationCanceledException) when (tenure.IsCancellationRequested || abort.IsCancellationRequested)
+        catch (OperationCanceledException) when (tenure.IsCancellationRequested || _abort.IsCancellationRequested)
         {
             // The shard moved to another replica, or we are shutting down: the new owner (or next start) picks it up.
             Queue.Forget(key);
             RuntimeTracing.SetResult(activity, "canceled", null);
-            logger.LogInformation("{Controller}: reconcile of {Key} cancelled (shard lost or shutting down)", Name, key);
+            _logger.LogInformation("{Controller}: reconcile of {Key} cancelled (shard lost or shutting down)", Name, key);
             return;
         }
         catch (TerminalReconcileException ex)
         {
             result = "error";
-            parked[key] = fingerprint;
+            _parked[key] = fingerprint;
             Queue.Forget(key);
-            metrics.ReconcileErrors.Add(1, tags);
-            metrics.TerminalReconcileErrors.Add(1, tags);
+            _metrics.ReconcileErrors.Add(1, _tags);
+            _metrics.TerminalReconcileErrors.Add(1, _tags);
             RuntimeTracing.SetResult(activity, "terminal", null, ex);
-            logger.LogWarning("{Controller}: {Key} generation {Generation} failed terminally ({Reason}): {Message}; no retry until it changes",
+            _logger.LogWarning("{Controller}: {Key} generation {Generation} failed terminally ({Reason}): {Message}; no retry until it changes",
                 Name, key, meta.Generation, ex.Reason, ex.Message);
         }
         catch (Exception ex)
         {
             result = "error";
             var delay = Queue.AddRateLimited(key);
-            metrics.ReconcileErrors.Add(1, tags);
+            _metrics.ReconcileErrors.Add(1, _tags);
             if (IsPanic(ex))
             {
-                metrics.ReconcilePanics.Add(1, tags);
+                _metrics.ReconcilePanics.Add(1, _tags);
             }
             RuntimeTracing.SetResult(activity, result, delay, ex);
             var reason = timeout.IsCancellationRequested ? "timed out" : "failed";
             if (ExpectedFailure.Is(ex))
             {
-                logger.LogWarning("{Controller}: {Key} {Reason} (attempt {Attempt}); retrying in {Delay}: {Error}", Name, key, reason, Queue.NumRequeues(key), delay, ExpectedFailure.OneLine(ex));
+                _logger.LogWarning("{Controller}: {Key} {Reason} (attempt {Attempt}); retrying in {Delay}: {Error}", Name, key, reason, Queue.NumRequeues(key), delay, ExpectedFailure.OneLine(ex));
             }
             else
             {
-                logger.LogWarning(ex, "{Controller}: {Key} {Reason} (attempt {Attempt}); retrying in {Delay}", Name, key, reason, Queue.NumRequeues(key), delay);
+                _logger.LogWarning(ex, "{Controller}: {Key} {Reason} (attempt {Attempt}); retrying in {Delay}", Name, key, reason, Queue.NumRequeues(key), delay);
             }
         }
         finally
         {
-            metrics.ActiveWorkers.Add(-1, tags);
-            metrics.ReconcileTime.Record(time.GetElapsedTime(started).TotalSeconds, tags);
+            _metrics.ActiveWorkers.Add(-1, _tags);
+            _metrics.ReconcileTime.Record(_time.GetElapsedTime(started).TotalSeconds, _tags);
         }
-        var resultTags = tags;
+        var resultTags = _tags;
         resultTags.Add("result", result);
-        metrics.ReconcileTotal.Add(1, resultTags);
+        _metrics.ReconcileTotal.Add(1, resultTags);
     }
 
     private async Task<ReconcileResult> ReconcileAsync(T item, CancellationToken cancellationToken)
@@ -324,12 +324,12 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
             }
             item = updated;
         }
-        return await reconciler.ReconcileAsync(item, cancellationToken);
+        return await _reconciler.ReconcileAsync(item, cancellationToken);
     }
 
     private async Task<ReconcileResult> FinalizeAsync(T item, CancellationToken cancellationToken)
     {
-        var outcome = await reconciler.FinalizeAsync(item, cancellationToken);
+        var outcome = await _reconciler.FinalizeAsync(item, cancellationToken);
         if (outcome.RequeueAfter is { } after && after > TimeSpan.Zero)
         {
             // Cleanup still in progress (a destroy running): keep the finalizer and come back.
@@ -354,20 +354,20 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
                 return item;
             }
             var finalizers = attach
-                ? (meta.Finalizers ?? []).Append(options.Finalizer).ToList()
-                : (meta.Finalizers ?? []).Where(f => !string.Equals(f, options.Finalizer, StringComparison.Ordinal)).ToList();
+                ? (meta.Finalizers ?? []).Append(_options.Finalizer).ToList()
+                : (meta.Finalizers ?? []).Where(f => !string.Equals(f, _options.Finalizer, StringComparison.Ordinal)).ToList();
             try
             {
-                var updated = await source.UpdateFinalizersAsync(meta.Name, meta.ResourceVersion ?? "", meta.Uid, finalizers, cancellationToken);
+                var updated = await _source.UpdateFinalizersAsync(meta.Name, meta.ResourceVersion ?? "", meta.Uid, finalizers, cancellationToken);
                 if (updated is not null)
                 {
-                    informer.RecordWrite(updated);
+                    _informer.RecordWrite(updated);
                 }
                 return updated;
             }
             catch (StoreConflictException) when (attempt == 0)
             {
-                var fresh = await source.GetAsync(meta.Name, cancellationToken);
+                var fresh = await _source.GetAsync(meta.Name, cancellationToken);
                 if (fresh is null || !string.Equals(fresh.Metadata.Uid, meta.Uid, StringComparison.Ordinal))
                 {
                     // Gone, or deleted and created again: the new object is another one, and its own events bring it here.
@@ -378,7 +378,7 @@ public sealed class Controller<T> : IInformerHandler<T>, IShardListener, IDispos
         }
     }
 
-    private bool HasFinalizer(ObjectMeta meta) => meta.Finalizers?.Contains(options.Finalizer, StringComparer.Ordinal) == true;
+    private bool HasFinalizer(ObjectMeta meta) => meta.Finalizers?.Contains(_options.Finalizer, StringComparer.Ordinal) == true;
 
     /// <summary>The .NET analogue of a Go runtime panic: an exception that signals a bug rather than a failed call.</summary>
     internal static bool IsPanic(Exception ex) => ex is NullReferenceException or InvalidCastException or IndexOutOfRangeException

@@ -7,11 +7,11 @@ namespace Reconciler.Controller.Runtime;
 /// </remarks>
 public sealed class ExponentialBackoff<TKey> where TKey : notnull
 {
-    private readonly Dictionary<TKey, int> failures = [];
-    private readonly TimeSpan baseDelay;
-    private readonly TimeSpan maxDelay;
-    private readonly double jitterFraction;
-    private readonly Random random;
+    private readonly Dictionary<TKey, int> _failures = [];
+    private readonly TimeSpan _baseDelay;
+    private readonly TimeSpan _maxDelay;
+    private readonly double _jitterFraction;
+    private readonly Random _random;
 
     public ExponentialBackoff(TimeSpan baseDelay, TimeSpan maxDelay, double jitterFraction = 0.1, Random? random = null)
     {
@@ -19,21 +19,21 @@ public sealed class ExponentialBackoff<TKey> where TKey : notnull
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDelay, baseDelay);
         ArgumentOutOfRangeException.ThrowIfNegative(jitterFraction);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(jitterFraction, 1.0);
-        this.baseDelay = baseDelay;
-        this.maxDelay = maxDelay;
-        this.jitterFraction = jitterFraction;
-        this.random = random ?? new Random();
+        _baseDelay = baseDelay;
+        _maxDelay = maxDelay;
+        _jitterFraction = jitterFraction;
+        _random = random ?? new Random();
     }
 
     /// <summary>Records one more failure of <paramref name="key"/> and returns how long to wait before its retry.</summary>
     public TimeSpan When(TKey key)
     {
-        lock (failures)
+        lock (_failures)
         {
-            failures.TryGetValue(key, out var count);
-            failures[key] = count + 1;
-            var delay = Unjittered(count, baseDelay, maxDelay);
-            var jitter = jitterFraction * random.NextDouble();
+            _failures.TryGetValue(key, out var count);
+            _failures[key] = count + 1;
+            var delay = Unjittered(count, _baseDelay, _maxDelay);
+            var jitter = _jitterFraction * _random.NextDouble();
             return TimeSpan.FromTicks((long)(delay.Ticks * (1.0 - jitter)));
         }
     }
@@ -41,18 +41,18 @@ public sealed class ExponentialBackoff<TKey> where TKey : notnull
     /// <summary>How many failures <paramref name="key"/> has had since it was last forgotten.</summary>
     public int NumRequeues(TKey key)
     {
-        lock (failures)
+        lock (_failures)
         {
-            return failures.GetValueOrDefault(key);
+            return _failures.GetValueOrDefault(key);
         }
     }
 
     /// <summary>Clears the failure history of <paramref name="key"/> (after a success).</summary>
     public void Forget(TKey key)
     {
-        lock (failures)
+        lock (_failures)
         {
-            failures.Remove(key);
+            _failures.Remove(key);
         }
     }
 

@@ -20,34 +20,34 @@ namespace Reconciler.Controller.Runtime;
 /// </remarks>
 public sealed class Informer<T> : IDisposable where T : IObject
 {
-    private readonly IObjectSource<T> source;
-    private readonly InformerOptions<T> options;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Random random;
-    private readonly ConcurrentDictionary<string, T> cache = new(StringComparer.Ordinal);
+    private readonly IObjectSource<T> _source;
+    private readonly InformerOptions<T> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Random _random;
+    private readonly ConcurrentDictionary<string, T> _cache = new(StringComparer.Ordinal);
     // name -> the resourceVersion our last write of it produced, while the cache has not caught up with it.
     private readonly ConcurrentDictionary<string, string> _ownWrites = new(StringComparer.Ordinal);
-    private readonly List<IInformerHandler<T>> handlers = [];
-    private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock deliver = new();
-    private ITimer? resyncTimer;
+    private readonly List<IInformerHandler<T>> _handlers = [];
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _deliver = new();
+    private ITimer? _resyncTimer;
 
     public Informer(IObjectSource<T> source, InformerOptions<T>? options = null, TimeProvider? timeProvider = null, ILogger<Informer<T>>? logger = null)
     {
-        this.source = source;
-        this.options = options ?? new InformerOptions<T>();
-        this.options.Validate();
-        time = timeProvider ?? TimeProvider.System;
-        this.logger = logger ?? NullLogger<Informer<T>>.Instance;
-        random = this.options.Random ?? new Random();
+        _source = source;
+        _options = options ?? new InformerOptions<T>();
+        _options.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<Informer<T>>.Instance;
+        _random = _options.Random ?? new Random();
     }
 
     /// <summary>The kind of object this informer watches.</summary>
-    public string Kind => source.Kind;
+    public string Kind => _source.Kind;
 
     /// <summary>True once the first full list is in the cache.</summary>
-    public bool HasSynced => synced.Task.IsCompleted;
+    public bool HasSynced => _synced.Task.IsCompleted;
 
     /// <summary>How many relists happened (the first list included); a watch that fell behind adds one.</summary>
     public int ListCount { get; private set; }
@@ -55,18 +55,18 @@ public sealed class Informer<T> : IDisposable where T : IObject
     /// <summary>Registers a handler; register before <see cref="RunAsync"/> so no event is missed.</summary>
     public void AddHandler(IInformerHandler<T> handler)
     {
-        lock (deliver)
+        lock (_deliver)
         {
-            handlers.Add(handler);
+            _handlers.Add(handler);
         }
     }
 
     /// <summary>A copy of the cached object named <paramref name="name"/>.</summary>
     public bool TryGet(string name, out T value)
     {
-        if (cache.TryGetValue(name, out var cached))
+        if (_cache.TryGetValue(name, out var cached))
         {
-            value = options.Copy is { } copy ? copy(cached) : cached;
+            value = _options.Copy is { } copy ? copy(cached) : cached;
             return true;
         }
         value = default!;
@@ -94,7 +94,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
             _ownWrites.TryRemove(KeyValuePair.Create(name, written));
             return cached;
         }
-        var latest = await source.GetAsync(name, cancellationToken);
+        var latest = await _source.GetAsync(name, cancellationToken);
         if (latest is null || !SameObject(cached, latest))
         {
             // Gone, or deleted and created again: our write was the old object's, and the new one comes by the watch.
@@ -121,10 +121,10 @@ public sealed class Informer<T> : IDisposable where T : IObject
     }
 
     /// <summary>The names of every cached object.</summary>
-    public IReadOnlyCollection<string> Keys() => [.. cache.Keys];
+    public IReadOnlyCollection<string> Keys() => [.. _cache.Keys];
 
     /// <summary>Completes when the first list is in the cache.</summary>
-    public Task WaitForSyncAsync(CancellationToken cancellationToken) => synced.Task.WaitAsync(cancellationToken);
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
 
     /// <summary>Lists, watches and resyncs until <paramref name="cancellationToken"/> fires; failures are logged and retried.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -141,10 +141,10 @@ public sealed class Informer<T> : IDisposable where T : IObject
                 {
                     version = await ListAsync(cancellationToken);
                     needList = false;
-                    synced.TrySetResult();
+                    _synced.TrySetResult();
                 }
                 var events = 0;
-                await foreach (var change in source.WatchAsync(version, cancellationToken))
+                await foreach (var change in _source.WatchAsync(version, cancellationToken))
                 {
                     version = change.Version ?? version;
                     Apply(change);
@@ -154,7 +154,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
                 if (events == 0)
                 {
                     // A source that closes its watch at once would otherwise be polled in a tight loop.
-                    await Task.Delay(options.RetryDelay, time, cancellationToken);
+                    await Task.Delay(_options.RetryDelay, _time, cancellationToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -163,7 +163,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
             }
             catch (WatchExpiredException ex)
             {
-                logger.LogWarning("{Kind} watch fell behind at version {Version}: relisting ({Reason})", Kind, version, ex.Message);
+                _logger.LogWarning("{Kind} watch fell behind at version {Version}: relisting ({Reason})", Kind, version, ex.Message);
                 needList = true;
             }
             catch (Exception ex)
@@ -171,15 +171,15 @@ public sealed class Informer<T> : IDisposable where T : IObject
                 var delay = RetryDelay(failures++);
                 if (ExpectedFailure.Is(ex))
                 {
-                    logger.LogWarning("{Kind} {Phase} failed; retrying in {Delay}: {Error}", Kind, needList ? "list" : "watch", delay, ExpectedFailure.OneLine(ex));
+                    _logger.LogWarning("{Kind} {Phase} failed; retrying in {Delay}: {Error}", Kind, needList ? "list" : "watch", delay, ExpectedFailure.OneLine(ex));
                 }
                 else
                 {
-                    logger.LogWarning(ex, "{Kind} {Phase} failed; retrying in {Delay}", Kind, needList ? "list" : "watch", delay);
+                    _logger.LogWarning(ex, "{Kind} {Phase} failed; retrying in {Delay}", Kind, needList ? "list" : "watch", delay);
                 }
                 try
                 {
-                    await Task.Delay(delay, time, cancellationToken);
+                    await Task.Delay(delay, _time, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -189,7 +189,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
         }
     }
 
-    public void Dispose() => resyncTimer?.Dispose();
+    public void Dispose() => _resyncTimer?.Dispose();
 
     private async Task<string?> ListAsync(CancellationToken cancellationToken)
     {
@@ -198,7 +198,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
         string? version;
         do
         {
-            var page = await source.ListAsync(continueToken, options.PageSize, cancellationToken);
+            var page = await _source.ListAsync(continueToken, _options.PageSize, cancellationToken);
             foreach (var item in page.Items)
             {
                 listed[item.Metadata.Name] = item;
@@ -208,35 +208,35 @@ public sealed class Informer<T> : IDisposable where T : IObject
         }
         while (continueToken is not null);
 
-        lock (deliver)
+        lock (_deliver)
         {
             foreach (var (name, item) in listed)
             {
                 Upsert(name, item);
             }
-            foreach (var name in cache.Keys.Where(name => !listed.ContainsKey(name)).ToList())
+            foreach (var name in _cache.Keys.Where(name => !listed.ContainsKey(name)).ToList())
             {
                 _ownWrites.TryRemove(name, out _);
-                if (cache.TryRemove(name, out var gone))
+                if (_cache.TryRemove(name, out var gone))
                 {
                     Notify(h => h.OnDelete(gone));
                 }
             }
             ListCount++;
         }
-        logger.LogInformation("{Kind} listed {Count} objects at version {Version}", Kind, listed.Count, version);
+        _logger.LogInformation("{Kind} listed {Count} objects at version {Version}", Kind, listed.Count, version);
         return version;
     }
 
     private void Apply(WatchEvent<T> change)
     {
         var name = change.Object.Metadata.Name;
-        lock (deliver)
+        lock (_deliver)
         {
             if (change.Type == WatchEventType.Deleted)
             {
                 // A late deletion of an older object of the same name must not take the one cached now.
-                if (cache.TryGetValue(name, out var cached) && SameObject(cached, change.Object) && cache.TryRemove(name, out _))
+                if (_cache.TryGetValue(name, out var cached) && SameObject(cached, change.Object) && _cache.TryRemove(name, out _))
                 {
                     _ownWrites.TryRemove(name, out _);
                     Notify(h => h.OnDelete(change.Object));
@@ -253,12 +253,12 @@ public sealed class Informer<T> : IDisposable where T : IObject
         {
             _ownWrites.TryRemove(KeyValuePair.Create(name, version));
         }
-        if (cache.TryGetValue(name, out var previous))
+        if (_cache.TryGetValue(name, out var previous))
         {
             if (!SameObject(previous, item))
             {
                 // Deleted and created again while we were not looking: the old object went, a new one came.
-                cache[name] = item;
+                _cache[name] = item;
                 Notify(h => h.OnDelete(previous));
                 Notify(h => h.OnAdd(item));
                 return;
@@ -268,11 +268,11 @@ public sealed class Informer<T> : IDisposable where T : IObject
                 // The same version again, or an older one (a relist racing the watch, a replayed event).
                 return;
             }
-            cache[name] = item;
+            _cache[name] = item;
             Notify(h => h.OnUpdate(previous, item));
             return;
         }
-        cache[name] = item;
+        _cache[name] = item;
         Notify(h => h.OnAdd(item));
     }
 
@@ -298,7 +298,7 @@ public sealed class Informer<T> : IDisposable where T : IObject
 
     private void Notify(Action<IInformerHandler<T>> call)
     {
-        foreach (var handler in handlers)
+        foreach (var handler in _handlers)
         {
             try
             {
@@ -306,28 +306,28 @@ public sealed class Informer<T> : IDisposable where T : IObject
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "{Kind} informer handler {Handler} failed", Kind, handler.GetType().Name);
+                _logger.LogError(ex, "{Kind} informer handler {Handler} failed", Kind, handler.GetType().Name);
             }
         }
     }
 
     private void ArmResync()
     {
-        var period = options.ResyncPeriod;
-        if (period <= TimeSpan.Zero || resyncTimer is not null)
+        var period = _options.ResyncPeriod;
+        if (period <= TimeSpan.Zero || _resyncTimer is not null)
         {
             return;
         }
-        resyncTimer = time.CreateTimer(_ => Resync(), null, NextResync(period), Timeout.InfiniteTimeSpan);
+        _resyncTimer = _time.CreateTimer(_ => Resync(), null, NextResync(period), Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Re-delivers every cached object now, as the periodic resync does (its schedule is unchanged); answers how many.</summary>
     public int ResyncNow()
     {
-        lock (deliver)
+        lock (_deliver)
         {
             Notify(h => h.OnResyncStarting());
-            var items = cache.Values.ToList();
+            var items = _cache.Values.ToList();
             foreach (var item in items)
             {
                 Notify(h => h.OnResync(item));
@@ -340,21 +340,21 @@ public sealed class Informer<T> : IDisposable where T : IObject
     {
         ResyncNow();
         // A fresh timer each period (see WorkQueue: re-arming from inside a one-shot callback is not portable).
-        var previous = resyncTimer;
-        resyncTimer = time.CreateTimer(_ => Resync(), null, NextResync(options.ResyncPeriod), Timeout.InfiniteTimeSpan);
+        var previous = _resyncTimer;
+        _resyncTimer = _time.CreateTimer(_ => Resync(), null, NextResync(_options.ResyncPeriod), Timeout.InfiniteTimeSpan);
         previous?.Dispose();
     }
 
     private TimeSpan NextResync(TimeSpan period)
     {
         double factor;
-        lock (random)
+        lock (_random)
         {
-            factor = 1.0 + (options.ResyncJitter * ((2 * random.NextDouble()) - 1));
+            factor = 1.0 + (_options.ResyncJitter * ((2 * _random.NextDouble()) - 1));
         }
         return TimeSpan.FromTicks((long)(period.Ticks * factor));
     }
 
     private TimeSpan RetryDelay(int failures) =>
-        ExponentialBackoff<int>.Unjittered(failures, options.RetryDelay, options.MaxRetryDelay);
+        ExponentialBackoff<int>.Unjittered(failures, _options.RetryDelay, _options.MaxRetryDelay);
 }

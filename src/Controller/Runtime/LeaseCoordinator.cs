@@ -24,47 +24,47 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     /// <summary>The setting that records the shard count the replicas sharing the lease table agreed on.</summary>
     public const string ShardCountSetting = "config/shards";
 
-    private readonly ILeaseStore store;
-    private readonly LeaseOptions options;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Lock gate = new();
-    private readonly Dictionary<int, Tenure> held = [];
-    private readonly List<IShardListener> listeners = [];
-    private readonly IDisposable registration;
-    private readonly int scanOffset;
-    private DateTimeOffset? lastHeartbeat;
+    private readonly ILeaseStore _store;
+    private readonly LeaseOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, Tenure> _held = [];
+    private readonly List<IShardListener> _listeners = [];
+    private readonly IDisposable _registration;
+    private readonly int _scanOffset;
+    private DateTimeOffset? _lastHeartbeat;
     private readonly long _tenureTicks;
     private string? _refusal;
 
     public LeaseCoordinator(ILeaseStore store, string identity, LeaseOptions? options = null, TimeProvider? timeProvider = null,
         ILogger<LeaseCoordinator>? logger = null, RuntimeMetrics? metrics = null)
     {
-        this.store = store;
+        _store = store;
         Identity = identity;
-        this.options = options ?? new LeaseOptions();
-        this.options.Validate();
-        time = timeProvider ?? TimeProvider.System;
-        _tenureTicks = (long)(this.options.Tenure.TotalSeconds * time.TimestampFrequency);
-        this.logger = logger ?? NullLogger<LeaseCoordinator>.Instance;
+        _options = options ?? new LeaseOptions();
+        _options.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+        _tenureTicks = (long)(_options.Tenure.TotalSeconds * _time.TimestampFrequency);
+        _logger = logger ?? NullLogger<LeaseCoordinator>.Instance;
         // Replicas scan for free shards from different places, so they rarely race for the same one.
-        scanOffset = (int)(ShardHasher.Fnv1a(identity) % (uint)this.options.Shards);
-        registration = (metrics ?? RuntimeMetrics.Default).Register(this);
+        _scanOffset = (int)(ShardHasher.Fnv1a(identity) % (uint)_options.Shards);
+        _registration = (metrics ?? RuntimeMetrics.Default).Register(this);
     }
 
     /// <summary>Who this replica is in the lease table.</summary>
     public string Identity { get; }
 
-    public int ShardCount => options.Shards;
+    public int ShardCount => _options.Shards;
 
     /// <summary>The shards held right now, in order.</summary>
     public IReadOnlyList<int> HeldShards
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. held.Keys.Order()];
+                return [.. _held.Keys.Order()];
             }
         }
     }
@@ -74,9 +74,9 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return _refusal is null && lastHeartbeat is { } beat && time.GetUtcNow() - beat < options.LeaseDuration;
+                return _refusal is null && _lastHeartbeat is { } beat && _time.GetUtcNow() - beat < _options.LeaseDuration;
             }
         }
     }
@@ -89,9 +89,9 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return held.Count;
+                return _held.Count;
             }
         }
     }
@@ -101,17 +101,17 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     public bool TryGetTenure(int shard, out CancellationToken tenure)
     {
         Tenure? lapsed = null;
-        lock (gate)
+        lock (_gate)
         {
-            if (held.TryGetValue(shard, out var current))
+            if (_held.TryGetValue(shard, out var current))
             {
-                if (time.GetTimestamp() < current.Deadline)
+                if (_time.GetTimestamp() < current.Deadline)
                 {
                     tenure = current.Token;
                     return true;
                 }
                 // The fence timer is due (or late): stop now rather than when it gets round to it.
-                held.Remove(shard);
+                _held.Remove(shard);
                 lapsed = current;
             }
         }
@@ -128,7 +128,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
                 return _refusal;
             }
@@ -137,9 +137,9 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
 
     public void Subscribe(IShardListener listener)
     {
-        lock (gate)
+        lock (_gate)
         {
-            listeners.Add(listener);
+            _listeners.Add(listener);
         }
     }
 
@@ -151,14 +151,14 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var started = time.GetTimestamp();
+            var started = _time.GetTimestamp();
             try
             {
                 var settled = await TickAsync(cancellationToken);
-                var wait = (settled ? options.RenewInterval : options.RetryInterval) - time.GetElapsedTime(started);
+                var wait = (settled ? _options.RenewInterval : _options.RetryInterval) - _time.GetElapsedTime(started);
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, time, cancellationToken);
+                    await Task.Delay(wait, _time, cancellationToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -180,20 +180,20 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         {
             try
             {
-                var rows = (await WithTimeout(ct => store.ListAsync(ct), cancellationToken)).ToDictionary(r => r.Name, StringComparer.Ordinal);
+                var rows = (await WithTimeout(ct => _store.ListAsync(ct), cancellationToken)).ToDictionary(r => r.Name, StringComparer.Ordinal);
                 if (!await HeartbeatAsync(rows, cancellationToken))
                 {
                     continue;
                 }
-                var recorded = await WithTimeout(ct => store.ReadSettingAsync(ShardCountSetting, ct), cancellationToken);
-                if (recorded is not null && recorded.Value != options.Shards)
+                var recorded = await WithTimeout(ct => _store.ReadSettingAsync(ShardCountSetting, ct), cancellationToken);
+                if (recorded is not null && recorded.Value != _options.Shards)
                 {
                     var live = LiveOthers(rows.Values);
                     if (live.Count > 0)
                     {
-                        throw new ShardCountMismatchException(recorded.Value, options.Shards, live);
+                        throw new ShardCountMismatchException(recorded.Value, _options.Shards, live);
                     }
-                    logger.LogWarning("{Identity} changes the recorded shard count from {Recorded} to {Shards}: no other replica is live", Identity, recorded.Value, options.Shards);
+                    _logger.LogWarning("{Identity} changes the recorded shard count from {Recorded} to {Shards}: no other replica is live", Identity, recorded.Value, _options.Shards);
                 }
                 if (await TryRecordShardCountAsync(recorded, cancellationToken))
                 {
@@ -203,7 +203,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             catch (Exception ex) when (ex is not ShardCountMismatchException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 // The rounds check the count again before taking any shard; a store that is down now is their problem.
-                logger.LogWarning(ex, "{Identity} could not check the recorded shard count yet", Identity);
+                _logger.LogWarning(ex, "{Identity} could not check the recorded shard count yet", Identity);
                 return;
             }
         }
@@ -215,12 +215,12 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         IReadOnlyList<Lease> rows;
         try
         {
-            rows = await WithTimeout(ct => store.ListAsync(ct), cancellationToken);
+            rows = await WithTimeout(ct => _store.ListAsync(ct), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // No read, no renewal: stop all work now rather than when the leases run out.
-            logger.LogWarning(ex, "lease table unreadable; {Identity} stops work on all {Count} shards", Identity, HeldShards.Count);
+            _logger.LogWarning(ex, "lease table unreadable; {Identity} stops work on all {Count} shards", Identity, HeldShards.Count);
             LoseAll("the lease table could not be read");
             return false;
         }
@@ -231,9 +231,9 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         if (beat)
         {
             // Active (and so ready) only after a whole round: the heartbeat, then our share taken.
-            lock (gate)
+            lock (_gate)
             {
-                lastHeartbeat = time.GetUtcNow();
+                _lastHeartbeat = _time.GetUtcNow();
             }
         }
         return beat && settled;
@@ -243,11 +243,11 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     public async Task ReleaseAllAsync(CancellationToken cancellationToken)
     {
         List<(int Shard, Tenure Tenure)> released;
-        lock (gate)
+        lock (_gate)
         {
-            released = [.. held.Select(h => (h.Key, h.Value))];
-            held.Clear();
-            lastHeartbeat = null;
+            released = [.. _held.Select(h => (h.Key, h.Value))];
+            _held.Clear();
+            _lastHeartbeat = null;
         }
         foreach (var (shard, tenure) in released)
         {
@@ -256,35 +256,35 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         }
         try
         {
-            var member = (await store.ListAsync(cancellationToken)).FirstOrDefault(r => r.Name == MemberName);
+            var member = (await _store.ListAsync(cancellationToken)).FirstOrDefault(r => r.Name == MemberName);
             if (member is not null)
             {
-                await store.TryDeleteAsync(member.Name, member.Version, cancellationToken);
+                await _store.TryDeleteAsync(member.Name, member.Version, cancellationToken);
             }
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "{Identity} could not remove its membership row; it expires by itself", Identity);
+            _logger.LogWarning(ex, "{Identity} could not remove its membership row; it expires by itself", Identity);
         }
-        logger.LogInformation("{Identity} released {Count} shard leases", Identity, released.Count);
+        _logger.LogInformation("{Identity} released {Count} shard leases", Identity, released.Count);
     }
 
     public void Dispose()
     {
         LoseAll("disposed");
-        registration.Dispose();
+        _registration.Dispose();
     }
 
     private string MemberName => MemberPrefix + Identity;
 
     private async Task<bool> HeartbeatAsync(Dictionary<string, Lease> rows, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         rows.TryGetValue(MemberName, out var current);
-        var next = new Lease(MemberName, Identity, now + options.LeaseDuration, (current?.Version ?? 0) + 1);
+        var next = new Lease(MemberName, Identity, now + _options.LeaseDuration, (current?.Version ?? 0) + 1);
         try
         {
-            if (await WithTimeout(ct => store.TryWriteAsync(next, current?.Version ?? 0, ct), cancellationToken))
+            if (await WithTimeout(ct => _store.TryWriteAsync(next, current?.Version ?? 0, ct), cancellationToken))
             {
                 rows[MemberName] = next;
                 return true;
@@ -292,7 +292,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "{Identity} heartbeat failed", Identity);
+            _logger.LogWarning(ex, "{Identity} heartbeat failed", Identity);
         }
         return false;
     }
@@ -316,7 +316,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         // their tenure (16 shards × a 2 s timeout is longer than a lease).
         var renewed = new Lease?[due.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, due.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = options.ConcurrentRenewals, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = _options.ConcurrentRenewals, CancellationToken = cancellationToken },
             async (i, ct) => renewed[i] = await RenewOneAsync(due[i].Shard, due[i].Tenure, due[i].Row, ct));
         for (var i = 0; i < due.Count; i++)
         {
@@ -341,16 +341,16 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             return null;
         }
         // The tenure counts from here, before the request leaves: the store may apply it at any moment until it answers.
-        var started = time.GetTimestamp();
-        var renewed = row with { ExpiresAt = time.GetUtcNow() + options.LeaseDuration, Version = row.Version + 1 };
+        var started = _time.GetTimestamp();
+        var renewed = row with { ExpiresAt = _time.GetUtcNow() + _options.LeaseDuration, Version = row.Version + 1 };
         bool written;
         try
         {
-            written = await WithTimeout(ct => store.TryWriteAsync(renewed, row.Version, ct), cancellationToken);
+            written = await WithTimeout(ct => _store.TryWriteAsync(renewed, row.Version, ct), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "{Identity} could not renew {Shard}", Identity, renewed.Name);
+            _logger.LogWarning(ex, "{Identity} could not renew {Shard}", Identity, renewed.Name);
             written = false;
         }
         if (!written)
@@ -358,9 +358,9 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             Drop(shard, tenure, "its renewal failed");
             return null;
         }
-        lock (gate)
+        lock (_gate)
         {
-            if (!held.TryGetValue(shard, out var still) || !ReferenceEquals(still, tenure))
+            if (!_held.TryGetValue(shard, out var still) || !ReferenceEquals(still, tenure))
             {
                 return null;
             }
@@ -373,9 +373,9 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
 
     private async Task<bool> BalanceAsync(Dictionary<string, Lease> rows, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var members = Math.Max(1, rows.Values.Count(r => r.Name.StartsWith(MemberPrefix, StringComparison.Ordinal) && r.IsHeldAt(now)));
-        var share = (options.Shards + members - 1) / members;
+        var share = (_options.Shards + members - 1) / members;
         var mine = Snapshot();
 
         if (mine.Count > share)
@@ -391,9 +391,9 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
 
         var wanted = share - mine.Count;
         var confirmed = false;
-        for (var i = 0; i < options.Shards && wanted > 0; i++)
+        for (var i = 0; i < _options.Shards && wanted > 0; i++)
         {
-            var shard = (scanOffset + i) % options.Shards;
+            var shard = (_scanOffset + i) % _options.Shards;
             if (mine.Any(m => m.Shard == shard))
             {
                 continue;
@@ -414,18 +414,18 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
                 }
                 confirmed = true;
             }
-            var started = time.GetTimestamp();
-            var lease = new Lease(name, Identity, time.GetUtcNow() + options.LeaseDuration, (row?.Version ?? 0) + 1);
+            var started = _time.GetTimestamp();
+            var lease = new Lease(name, Identity, _time.GetUtcNow() + _options.LeaseDuration, (row?.Version ?? 0) + 1);
             try
             {
-                if (!await WithTimeout(ct => store.TryWriteAsync(lease, row?.Version ?? 0, ct), cancellationToken))
+                if (!await WithTimeout(ct => _store.TryWriteAsync(lease, row?.Version ?? 0, ct), cancellationToken))
                 {
                     continue;
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "{Identity} could not acquire {Shard}", Identity, name);
+                _logger.LogWarning(ex, "{Identity} could not acquire {Shard}", Identity, name);
                 continue;
             }
             if (Acquire(shard, lease, started))
@@ -449,19 +449,19 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     private bool Acquire(int shard, Lease lease, long started)
     {
         var tenure = new Tenure(lease, started + _tenureTicks);
-        if (time.GetTimestamp() >= tenure.Deadline)
+        if (_time.GetTimestamp() >= tenure.Deadline)
         {
-            logger.LogWarning("{Identity} acquired {Shard} too slowly to work on it; it lapses unused", Identity, lease.Name);
+            _logger.LogWarning("{Identity} acquired {Shard} too slowly to work on it; it lapses unused", Identity, lease.Name);
             return false;
         }
         IShardListener[] notify;
-        lock (gate)
+        lock (_gate)
         {
-            held[shard] = tenure;
-            notify = [.. listeners];
+            _held[shard] = tenure;
+            notify = [.. _listeners];
         }
         Arm(shard, tenure);
-        logger.LogInformation("{Identity} acquired {Shard}", Identity, lease.Name);
+        _logger.LogInformation("{Identity} acquired {Shard}", Identity, lease.Name);
         foreach (var listener in notify)
         {
             listener.ShardAcquired(shard);
@@ -473,17 +473,17 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     private void Arm(int shard, Tenure tenure)
     {
         long deadline;
-        lock (gate)
+        lock (_gate)
         {
             if (tenure.Source.IsCancellationRequested)
             {
                 return;
             }
             deadline = tenure.Deadline;
-            tenure.Fence ??= time.CreateTimer(_ => Fence(shard, tenure), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            tenure.Fence ??= _time.CreateTimer(_ => Fence(shard, tenure), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
         // Rounded up, so the timer never fires before the deadline (it would find the tenure still running).
-        var remaining = TimeSpan.FromTicks((long)Math.Ceiling(Math.Max(0, deadline - time.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / time.TimestampFrequency));
+        var remaining = TimeSpan.FromTicks((long)Math.Ceiling(Math.Max(0, deadline - _time.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / _time.TimestampFrequency));
         try
         {
             tenure.Fence.Change(remaining, Timeout.InfiniteTimeSpan);
@@ -497,9 +497,9 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     private void Fence(int shard, Tenure tenure)
     {
         var early = false;
-        lock (gate)
+        lock (_gate)
         {
-            if (time.GetTimestamp() < tenure.Deadline)
+            if (_time.GetTimestamp() < tenure.Deadline)
             {
                 early = true;
             }
@@ -510,14 +510,14 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             Arm(shard, tenure);
             return;
         }
-        Drop(shard, tenure, $"its tenure ran out: no renewal succeeded within {options.Tenure} (the lease minus the clock skew margin)");
+        Drop(shard, tenure, $"its tenure ran out: no renewal succeeded within {_options.Tenure} (the lease minus the clock skew margin)");
     }
 
     private bool IsCurrent(int shard, Tenure tenure)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return held.TryGetValue(shard, out var current) && ReferenceEquals(current, tenure);
+            return _held.TryGetValue(shard, out var current) && ReferenceEquals(current, tenure);
         }
     }
 
@@ -526,19 +526,19 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     {
         try
         {
-            var recorded = await WithTimeout(ct => store.ReadSettingAsync(ShardCountSetting, ct), cancellationToken);
-            if (recorded is not null && recorded.Value != options.Shards)
+            var recorded = await WithTimeout(ct => _store.ReadSettingAsync(ShardCountSetting, ct), cancellationToken);
+            if (recorded is not null && recorded.Value != _options.Shards)
             {
-                var refusal = $"the lease table records {recorded.Value} shards, this replica was started with {options.Shards}";
+                var refusal = $"the lease table records {recorded.Value} shards, this replica was started with {_options.Shards}";
                 bool first;
-                lock (gate)
+                lock (_gate)
                 {
                     first = _refusal is null;
                     _refusal = refusal;
                 }
                 if (first)
                 {
-                    logger.LogError("{Identity} takes no shard: {Refusal}", Identity, refusal);
+                    _logger.LogError("{Identity} takes no shard: {Refusal}", Identity, refusal);
                 }
                 LoseAll(refusal);
                 return false;
@@ -547,18 +547,18 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "{Identity} could not confirm the shard count", Identity);
+            _logger.LogWarning(ex, "{Identity} could not confirm the shard count", Identity);
             return false;
         }
     }
 
     private async Task<bool> TryRecordShardCountAsync(LeaseSetting? recorded, CancellationToken cancellationToken)
     {
-        var next = new LeaseSetting(ShardCountSetting, options.Shards, (recorded?.Version ?? 0) + 1);
-        var written = await WithTimeout(ct => store.TryWriteSettingAsync(next, recorded?.Version ?? 0, ct), cancellationToken);
+        var next = new LeaseSetting(ShardCountSetting, _options.Shards, (recorded?.Version ?? 0) + 1);
+        var written = await WithTimeout(ct => _store.TryWriteSettingAsync(next, recorded?.Version ?? 0, ct), cancellationToken);
         if (written)
         {
-            lock (gate)
+            lock (_gate)
             {
                 _refusal = null;
             }
@@ -569,7 +569,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     /// <summary>Other replicas that heartbeat or hold a shard (with the skew margin: their clock may be behind ours).</summary>
     private List<string> LiveOthers(IEnumerable<Lease> rows)
     {
-        var horizon = time.GetUtcNow() - options.ClockSkewMargin;
+        var horizon = _time.GetUtcNow() - _options.ClockSkewMargin;
         return [.. rows
             .Where(r => (r.Name.StartsWith(MemberPrefix, StringComparison.Ordinal) || r.Name.StartsWith("shard-", StringComparison.Ordinal))
                 && r.Holder.Length > 0 && r.Holder != Identity && r.ExpiresAt > horizon)
@@ -580,13 +580,13 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
 
     private void Drop(int shard, Tenure tenure, string reason)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!held.TryGetValue(shard, out var current) || !ReferenceEquals(current, tenure))
+            if (!_held.TryGetValue(shard, out var current) || !ReferenceEquals(current, tenure))
             {
                 return;
             }
-            held.Remove(shard);
+            _held.Remove(shard);
         }
         Lose(shard, tenure, reason);
     }
@@ -605,11 +605,11 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         tenure.Source.Cancel();
         tenure.Fence?.Dispose();
         IShardListener[] notify;
-        lock (gate)
+        lock (_gate)
         {
-            notify = [.. listeners];
+            notify = [.. _listeners];
         }
-        logger.LogWarning("{Identity} stopped work on {Shard}: {Reason}", Identity, ShardName(shard), reason);
+        _logger.LogWarning("{Identity} stopped work on {Shard}: {Reason}", Identity, ShardName(shard), reason);
         foreach (var listener in notify)
         {
             listener.ShardLost(shard);
@@ -618,29 +618,29 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
 
     private async Task TryReleaseAsync(Lease lease, CancellationToken cancellationToken)
     {
-        var released = lease with { Holder = "", ExpiresAt = time.GetUtcNow(), Version = lease.Version + 1 };
+        var released = lease with { Holder = "", ExpiresAt = _time.GetUtcNow(), Version = lease.Version + 1 };
         try
         {
-            await WithTimeout(ct => store.TryWriteAsync(released, lease.Version, ct), cancellationToken);
+            await WithTimeout(ct => _store.TryWriteAsync(released, lease.Version, ct), cancellationToken);
         }
         catch (Exception ex)
         {
             // Not released is still safe: the lease expires by itself, and our work on it has stopped.
-            logger.LogWarning(ex, "{Identity} could not release {Shard}", Identity, lease.Name);
+            _logger.LogWarning(ex, "{Identity} could not release {Shard}", Identity, lease.Name);
         }
     }
 
     private List<(int Shard, Tenure Tenure)> Snapshot()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return [.. held.Select(h => (h.Key, h.Value))];
+            return [.. _held.Select(h => (h.Key, h.Value))];
         }
     }
 
     private async Task<TResult> WithTimeout<TResult>(Func<CancellationToken, Task<TResult>> call, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(options.OperationTimeout, time);
+        using var timeout = new CancellationTokenSource(_options.OperationTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         return await call(linked.Token).WaitAsync(linked.Token);
     }

@@ -13,24 +13,24 @@ public sealed class NamedLease : IDisposable
 {
     public const string Prefix = "lease/";
 
-    private readonly ILeaseStore store;
-    private readonly LeaseOptions options;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Lock gate = new();
-    private (Lease Lease, CancellationTokenSource Source)? held;
+    private readonly ILeaseStore _store;
+    private readonly LeaseOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private (Lease Lease, CancellationTokenSource Source)? _held;
     private long _deadline;
     private ITimer? _fence;
 
     public NamedLease(ILeaseStore store, string name, string identity, LeaseOptions? options = null, TimeProvider? timeProvider = null, ILogger<NamedLease>? logger = null)
     {
-        this.store = store;
+        _store = store;
         Name = Prefix + name;
         Identity = identity;
-        this.options = options ?? new LeaseOptions();
-        this.options.Validate();
-        time = timeProvider ?? TimeProvider.System;
-        this.logger = logger ?? NullLogger<NamedLease>.Instance;
+        _options = options ?? new LeaseOptions();
+        _options.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<NamedLease>.Instance;
     }
 
     /// <summary>The row key, <c>lease/&lt;name&gt;</c>.</summary>
@@ -39,15 +39,15 @@ public sealed class NamedLease : IDisposable
     public string Identity { get; }
 
     /// <summary>How soon a replica without the lease tries again.</summary>
-    public TimeSpan RetryInterval => options.RetryInterval;
+    public TimeSpan RetryInterval => _options.RetryInterval;
 
     /// <summary>True, with a token cancelled when the lease is lost, while this replica holds the lease with time to spare.</summary>
     public bool TryGetTenure(out CancellationToken tenure)
     {
-        lock (gate)
+        lock (_gate)
         {
             // By the monotonic clock, as a shard's tenure: the wall clock may be stepped.
-            if (held is { } current && time.GetTimestamp() < _deadline)
+            if (_held is { } current && _time.GetTimestamp() < _deadline)
             {
                 tenure = current.Source.Token;
                 return true;
@@ -65,14 +65,14 @@ public sealed class NamedLease : IDisposable
     {
         try
         {
-            using var timeout = new CancellationTokenSource(options.OperationTimeout, time);
+            using var timeout = new CancellationTokenSource(_options.OperationTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-            var row = (await store.ListAsync(linked.Token).WaitAsync(linked.Token)).FirstOrDefault(r => r.Name == Name);
-            var now = time.GetUtcNow();
+            var row = (await _store.ListAsync(linked.Token).WaitAsync(linked.Token)).FirstOrDefault(r => r.Name == Name);
+            var now = _time.GetUtcNow();
             Lease? mine;
-            lock (gate)
+            lock (_gate)
             {
-                mine = held?.Lease;
+                mine = _held?.Lease;
             }
             if (row is not null && row.IsHeldAt(now) && row.Holder != Identity)
             {
@@ -83,32 +83,32 @@ public sealed class NamedLease : IDisposable
             {
                 Lose("the lease row changed under it");
             }
-            var started = time.GetTimestamp();
-            var next = new Lease(Name, Identity, time.GetUtcNow() + options.LeaseDuration, (row?.Version ?? 0) + 1);
-            if (!await store.TryWriteAsync(next, row?.Version ?? 0, linked.Token).WaitAsync(linked.Token))
+            var started = _time.GetTimestamp();
+            var next = new Lease(Name, Identity, _time.GetUtcNow() + _options.LeaseDuration, (row?.Version ?? 0) + 1);
+            if (!await _store.TryWriteAsync(next, row?.Version ?? 0, linked.Token).WaitAsync(linked.Token))
             {
                 Lose("another replica wrote it first");
                 return false;
             }
             bool renewed;
-            lock (gate)
+            lock (_gate)
             {
-                renewed = held is { } current && mine is not null && current.Lease.Version == mine.Version;
-                held = renewed ? (next, held!.Value.Source) : (next, new CancellationTokenSource());
+                renewed = _held is { } current && mine is not null && current.Lease.Version == mine.Version;
+                _held = renewed ? (next, _held!.Value.Source) : (next, new CancellationTokenSource());
                 // The right to work ends the tenure after the request's start, whenever the store applied it.
-                _deadline = started + (long)(options.Tenure.TotalSeconds * time.TimestampFrequency);
-                _fence ??= time.CreateTimer(_ => Fence(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _deadline = started + (long)(_options.Tenure.TotalSeconds * _time.TimestampFrequency);
+                _fence ??= _time.CreateTimer(_ => Fence(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
             Arm();
             if (!renewed)
             {
-                logger.LogInformation("{Identity} acquired {Lease}", Identity, Name);
+                _logger.LogInformation("{Identity} acquired {Lease}", Identity, Name);
             }
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "{Identity} could not renew or take {Lease}", Identity, Name);
+            _logger.LogWarning(ex, "{Identity} could not renew or take {Lease}", Identity, Name);
             Lose("the lease table could not be read or written");
             return false;
         }
@@ -122,7 +122,7 @@ public sealed class NamedLease : IDisposable
             try
             {
                 var holding = await TickAsync(cancellationToken);
-                await Task.Delay(holding ? options.RenewInterval : options.RetryInterval, time, cancellationToken);
+                await Task.Delay(holding ? _options.RenewInterval : _options.RetryInterval, _time, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -135,9 +135,9 @@ public sealed class NamedLease : IDisposable
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
         Lease? lease;
-        lock (gate)
+        lock (_gate)
         {
-            lease = held?.Lease;
+            lease = _held?.Lease;
         }
         Lose("released");
         if (lease is null)
@@ -146,12 +146,12 @@ public sealed class NamedLease : IDisposable
         }
         try
         {
-            await store.TryWriteAsync(lease with { Holder = "", ExpiresAt = time.GetUtcNow(), Version = lease.Version + 1 }, lease.Version, cancellationToken);
+            await _store.TryWriteAsync(lease with { Holder = "", ExpiresAt = _time.GetUtcNow(), Version = lease.Version + 1 }, lease.Version, cancellationToken);
         }
         catch (Exception ex)
         {
             // Not released is still safe: it expires by itself, and the work under it has stopped.
-            logger.LogWarning(ex, "{Identity} could not release {Lease}", Identity, Name);
+            _logger.LogWarning(ex, "{Identity} could not release {Lease}", Identity, Name);
         }
     }
 
@@ -165,12 +165,12 @@ public sealed class NamedLease : IDisposable
     {
         ITimer? fence;
         long deadline;
-        lock (gate)
+        lock (_gate)
         {
             fence = _fence;
             deadline = _deadline;
         }
-        var remaining = TimeSpan.FromTicks((long)Math.Ceiling(Math.Max(0, deadline - time.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / time.TimestampFrequency));
+        var remaining = TimeSpan.FromTicks((long)Math.Ceiling(Math.Max(0, deadline - _time.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / _time.TimestampFrequency));
         try
         {
             fence?.Change(remaining, Timeout.InfiniteTimeSpan);
@@ -184,13 +184,13 @@ public sealed class NamedLease : IDisposable
     private void Fence()
     {
         bool early;
-        lock (gate)
+        lock (_gate)
         {
-            if (held is null)
+            if (_held is null)
             {
                 return;
             }
-            early = time.GetTimestamp() < _deadline;
+            early = _time.GetTimestamp() < _deadline;
         }
         if (early)
         {
@@ -203,14 +203,14 @@ public sealed class NamedLease : IDisposable
     private void Lose(string reason)
     {
         CancellationTokenSource? source;
-        lock (gate)
+        lock (_gate)
         {
-            source = held?.Source;
-            held = null;
+            source = _held?.Source;
+            _held = null;
         }
         if (source is not null)
         {
-            logger.LogWarning("{Identity} lost {Lease}: {Reason}", Identity, Name, reason);
+            _logger.LogWarning("{Identity} lost {Lease}: {Reason}", Identity, Name, reason);
             // Cancelled, never disposed: work in flight holds linked tokens of it.
             source.Cancel();
         }

@@ -9,12 +9,12 @@ namespace Reconciler.Controller.Runtime;
 /// <remarks>Canonical here means: object keys sorted, no insignificant whitespace; array order is significant.</remarks>
 public sealed class StatusWriter<T, TStatus> where T : IObject where TStatus : class
 {
-    private readonly Func<T, TStatus?> read;
-    private readonly Func<T, TStatus, CancellationToken, Task<T>> write;
-    private readonly JsonTypeInfo<TStatus> typeInfo;
+    private readonly Func<T, TStatus?> _read;
+    private readonly Func<T, TStatus, CancellationToken, Task<T>> _write;
+    private readonly JsonTypeInfo<TStatus> _typeInfo;
     private readonly Informer<T>? _cache;
-    private long writes;
-    private long skips;
+    private long _writes;
+    private long _skips;
 
     /// <param name="read">The status the object carries now.</param>
     /// <param name="write">Stores the status (conditional on the object's resourceVersion) and returns the updated object.</param>
@@ -22,29 +22,29 @@ public sealed class StatusWriter<T, TStatus> where T : IObject where TStatus : c
     /// <param name="cache">The informer the reconciles read from; told of every write (<see cref="Informer{T}.RecordWrite"/>).</param>
     public StatusWriter(Func<T, TStatus?> read, Func<T, TStatus, CancellationToken, Task<T>> write, JsonTypeInfo<TStatus> typeInfo, Informer<T>? cache = null)
     {
-        this.read = read;
-        this.write = write;
-        this.typeInfo = typeInfo;
+        _read = read;
+        _write = write;
+        _typeInfo = typeInfo;
         _cache = cache;
     }
 
     /// <summary>How many writes reached the store.</summary>
-    public long Writes => Interlocked.Read(ref writes);
+    public long Writes => Interlocked.Read(ref _writes);
 
     /// <summary>How many writes were skipped because nothing changed.</summary>
-    public long Skips => Interlocked.Read(ref skips);
+    public long Skips => Interlocked.Read(ref _skips);
 
     /// <summary>Stores <paramref name="status"/> unless the object already carries an equal one; returns the object as stored.</summary>
     public async Task<T> WriteAsync(T current, TStatus status, CancellationToken cancellationToken)
     {
-        if (read(current) is { } existing && Same(existing, status))
+        if (_read(current) is { } existing && Same(existing, status))
         {
-            Interlocked.Increment(ref skips);
+            Interlocked.Increment(ref _skips);
             return current;
         }
-        var updated = await write(current, status, cancellationToken);
+        var updated = await _write(current, status, cancellationToken);
         _cache?.RecordWrite(updated);
-        Interlocked.Increment(ref writes);
+        Interlocked.Increment(ref _writes);
         return updated;
     }
 
@@ -54,12 +54,12 @@ public sealed class StatusWriter<T, TStatus> where T : IObject where TStatus : c
     /// first spares every resync of every object two node trees (the canonical form is built only when they differ).
     /// </remarks>
     public bool Same(TStatus left, TStatus right) =>
-        JsonSerializer.SerializeToUtf8Bytes(left, typeInfo).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(right, typeInfo))
+        JsonSerializer.SerializeToUtf8Bytes(left, _typeInfo).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(right, _typeInfo))
         || string.Equals(Canonical(left), Canonical(right), StringComparison.Ordinal);
 
     private string Canonical(TStatus status)
     {
-        var node = JsonSerializer.SerializeToNode(status, typeInfo);
+        var node = JsonSerializer.SerializeToNode(status, _typeInfo);
         return Sorted(node)?.ToJsonString() ?? "null";
     }
 

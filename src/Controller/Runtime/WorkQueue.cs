@@ -14,34 +14,34 @@ namespace Reconciler.Controller.Runtime;
 /// </remarks>
 public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : notnull
 {
-    private readonly Lock gate = new();
-    private readonly Queue<TKey> queue = new();
-    private readonly HashSet<TKey> dirty = [];
-    private readonly Dictionary<TKey, long> processing = [];
-    private readonly Dictionary<TKey, long> enqueuedAt = [];
-    private readonly LinkedList<TaskCompletionSource<(TKey Key, bool ShuttingDown)>> waiters = new();
-    private readonly PriorityQueue<TKey, DateTimeOffset> delayed = new();
-    private readonly Dictionary<TKey, DateTimeOffset> dueAt = [];
-    private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TimeProvider time;
-    private readonly ExponentialBackoff<TKey> backoff;
-    private readonly RuntimeMetrics metrics;
-    private readonly TagList tags;
-    private readonly IDisposable registration;
-    private ITimer? timer;
-    private DateTimeOffset? timerDue;
-    private bool shuttingDown;
+    private readonly Lock _gate = new();
+    private readonly Queue<TKey> _queue = new();
+    private readonly HashSet<TKey> _dirty = [];
+    private readonly Dictionary<TKey, long> _processing = [];
+    private readonly Dictionary<TKey, long> _enqueuedAt = [];
+    private readonly LinkedList<TaskCompletionSource<(TKey Key, bool ShuttingDown)>> _waiters = new();
+    private readonly PriorityQueue<TKey, DateTimeOffset> _delayed = new();
+    private readonly Dictionary<TKey, DateTimeOffset> _dueAt = [];
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider _time;
+    private readonly ExponentialBackoff<TKey> _backoff;
+    private readonly RuntimeMetrics _metrics;
+    private readonly TagList _tags;
+    private readonly IDisposable _registration;
+    private ITimer? _timer;
+    private DateTimeOffset? _timerDue;
+    private bool _shuttingDown;
 
     public WorkQueue(WorkQueueOptions? options = null, TimeProvider? timeProvider = null, RuntimeMetrics? metrics = null)
     {
         options ??= new WorkQueueOptions();
         options.Validate();
-        time = timeProvider ?? TimeProvider.System;
-        this.metrics = metrics ?? RuntimeMetrics.Default;
+        _time = timeProvider ?? TimeProvider.System;
+        _metrics = metrics ?? RuntimeMetrics.Default;
         Name = options.Name;
-        backoff = new ExponentialBackoff<TKey>(options.BaseDelay, options.MaxDelay, options.JitterFraction, options.Random);
-        tags = new TagList { { "name", Name }, { "controller", Name } };
-        registration = this.metrics.Register(this);
+        _backoff = new ExponentialBackoff<TKey>(options.BaseDelay, options.MaxDelay, options.JitterFraction, options.Random);
+        _tags = new TagList { { "name", Name }, { "controller", Name } };
+        _registration = _metrics.Register(this);
     }
 
     /// <summary>The queue's name, as its metrics carry it.</summary>
@@ -52,9 +52,9 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return queue.Count;
+                return _queue.Count;
             }
         }
     }
@@ -64,9 +64,9 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return dueAt.Count;
+                return _dueAt.Count;
             }
         }
     }
@@ -75,9 +75,9 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return shuttingDown;
+                return _shuttingDown;
             }
         }
     }
@@ -92,10 +92,10 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                var now = time.GetTimestamp();
-                return processing.Values.Sum(start => time.GetElapsedTime(start, now).TotalSeconds);
+                var now = _time.GetTimestamp();
+                return _processing.Values.Sum(start => _time.GetElapsedTime(start, now).TotalSeconds);
             }
         }
     }
@@ -104,10 +104,10 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                var now = time.GetTimestamp();
-                return processing.Count == 0 ? 0 : processing.Values.Max(start => time.GetElapsedTime(start, now).TotalSeconds);
+                var now = _time.GetTimestamp();
+                return _processing.Count == 0 ? 0 : _processing.Values.Max(start => _time.GetElapsedTime(start, now).TotalSeconds);
             }
         }
     }
@@ -115,7 +115,7 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     /// <summary>Marks <paramref name="key"/> as needing processing.</summary>
     public void Add(TKey key)
     {
-        lock (gate)
+        lock (_gate)
         {
             AddLocked(key);
         }
@@ -124,9 +124,9 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     /// <summary>Adds <paramref name="key"/> once <paramref name="delay"/> has passed; a non-positive delay adds now.</summary>
     public void AddAfter(TKey key, TimeSpan delay)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (shuttingDown)
+            if (_shuttingDown)
             {
                 return;
             }
@@ -135,14 +135,14 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
                 AddLocked(key);
                 return;
             }
-            var due = time.GetUtcNow() + delay;
-            if (dueAt.TryGetValue(key, out var existing) && existing <= due)
+            var due = _time.GetUtcNow() + delay;
+            if (_dueAt.TryGetValue(key, out var existing) && existing <= due)
             {
                 return;
             }
             // The heap keeps the superseded entry; it is skipped when popped because dueAt no longer matches.
-            dueAt[key] = due;
-            delayed.Enqueue(key, due);
+            _dueAt[key] = due;
+            _delayed.Enqueue(key, due);
             ArmTimerLocked();
         }
     }
@@ -150,44 +150,44 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     /// <summary>Adds <paramref name="key"/> after its backoff: 1 s, 2 s, 4 s … up to the cap, with jitter; never dropped.</summary>
     public TimeSpan AddRateLimited(TKey key)
     {
-        var delay = backoff.When(key);
-        metrics.QueueRetries.Add(1, tags);
+        var delay = _backoff.When(key);
+        _metrics.QueueRetries.Add(1, _tags);
         AddAfter(key, delay);
         return delay;
     }
 
     /// <summary>Clears <paramref name="key"/>'s failure history, so its next failure starts the backoff from the base again.</summary>
-    public void Forget(TKey key) => backoff.Forget(key);
+    public void Forget(TKey key) => _backoff.Forget(key);
 
     /// <summary>How many times <paramref name="key"/> has been requeued by <see cref="AddRateLimited"/> since it was forgotten.</summary>
-    public int NumRequeues(TKey key) => backoff.NumRequeues(key);
+    public int NumRequeues(TKey key) => _backoff.NumRequeues(key);
 
     /// <summary>Waits for the next key; the caller owns it until <see cref="Done"/>. Returns <c>ShuttingDown</c> once shut down and empty.</summary>
     public Task<(TKey Key, bool ShuttingDown)> GetAsync(CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (queue.Count > 0)
+            if (_queue.Count > 0)
             {
                 return Task.FromResult((TakeLocked(), false));
             }
-            if (shuttingDown)
+            if (_shuttingDown)
             {
                 return Task.FromResult((default(TKey)!, true));
             }
             cancellationToken.ThrowIfCancellationRequested();
             var waiter = new TaskCompletionSource<(TKey, bool)>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var node = waiters.AddLast(waiter);
+            var node = _waiters.AddLast(waiter);
             if (cancellationToken.CanBeCanceled)
             {
                 var registration = cancellationToken.Register(() =>
                 {
-                    lock (gate)
+                    lock (_gate)
                     {
                         // Under the gate: either a key was handed to this waiter (and it is gone from the list) or it was not.
                         if (node.List is not null)
                         {
-                            waiters.Remove(node);
+                            _waiters.Remove(node);
                             waiter.TrySetCanceled(cancellationToken);
                         }
                     }
@@ -201,20 +201,20 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     /// <summary>Releases <paramref name="key"/>; if it was added while being processed, it goes back on the queue now.</summary>
     public void Done(TKey key)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!processing.Remove(key, out var started))
+            if (!_processing.Remove(key, out var started))
             {
                 return;
             }
-            metrics.WorkDuration.Record(time.GetElapsedTime(started).TotalSeconds, tags);
-            if (dirty.Contains(key))
+            _metrics.WorkDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _tags);
+            if (_dirty.Contains(key))
             {
                 EnqueueLocked(key);
             }
-            if (shuttingDown && processing.Count == 0)
+            if (_shuttingDown && _processing.Count == 0)
             {
-                drained.TrySetResult();
+                _drained.TrySetResult();
             }
         }
     }
@@ -222,26 +222,26 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     /// <summary>Stops accepting adds and drops delayed keys; keys already queued are still handed out.</summary>
     public void ShutDown()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (shuttingDown)
+            if (_shuttingDown)
             {
                 return;
             }
-            shuttingDown = true;
-            delayed.Clear();
-            dueAt.Clear();
-            timer?.Dispose();
-            timer = null;
-            timerDue = null;
-            while (waiters.First is { } first)
+            _shuttingDown = true;
+            _delayed.Clear();
+            _dueAt.Clear();
+            _timer?.Dispose();
+            _timer = null;
+            _timerDue = null;
+            while (_waiters.First is { } first)
             {
-                waiters.RemoveFirst();
+                _waiters.RemoveFirst();
                 first.Value.TrySetResult((default!, true));
             }
-            if (processing.Count == 0)
+            if (_processing.Count == 0)
             {
-                drained.TrySetResult();
+                _drained.TrySetResult();
             }
         }
     }
@@ -250,33 +250,33 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     public async Task ShutDownWithDrainAsync(CancellationToken cancellationToken)
     {
         ShutDown();
-        await drained.Task.WaitAsync(cancellationToken);
+        await _drained.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>The keys being processed right now.</summary>
     public IReadOnlyCollection<TKey> Processing()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return [.. processing.Keys];
+            return [.. _processing.Keys];
         }
     }
 
     public void Dispose()
     {
         ShutDown();
-        registration.Dispose();
+        _registration.Dispose();
     }
 
     private void AddLocked(TKey key)
     {
-        if (shuttingDown || !dirty.Add(key))
+        if (_shuttingDown || !_dirty.Add(key))
         {
             return;
         }
-        metrics.QueueAdds.Add(1, tags);
-        enqueuedAt[key] = time.GetTimestamp();
-        if (!processing.ContainsKey(key))
+        _metrics.QueueAdds.Add(1, _tags);
+        _enqueuedAt[key] = _time.GetTimestamp();
+        if (!_processing.ContainsKey(key))
         {
             EnqueueLocked(key);
         }
@@ -285,40 +285,40 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
     private void EnqueueLocked(TKey key)
     {
         // Hand the key straight to a waiting worker when there is one: the queue stays empty and FIFO holds.
-        if (waiters.First is { } first)
+        if (_waiters.First is { } first)
         {
-            waiters.RemoveFirst();
-            queue.Enqueue(key);
+            _waiters.RemoveFirst();
+            _queue.Enqueue(key);
             first.Value.TrySetResult((TakeLocked(), false));
             return;
         }
-        queue.Enqueue(key);
+        _queue.Enqueue(key);
     }
 
     private TKey TakeLocked()
     {
-        var key = queue.Dequeue();
-        if (enqueuedAt.Remove(key, out var added))
+        var key = _queue.Dequeue();
+        if (_enqueuedAt.Remove(key, out var added))
         {
-            metrics.QueueDuration.Record(time.GetElapsedTime(added).TotalSeconds, tags);
+            _metrics.QueueDuration.Record(_time.GetElapsedTime(added).TotalSeconds, _tags);
         }
-        processing[key] = time.GetTimestamp();
-        dirty.Remove(key);
+        _processing[key] = _time.GetTimestamp();
+        _dirty.Remove(key);
         return key;
     }
 
     private void OnTimer()
     {
-        lock (gate)
+        lock (_gate)
         {
-            timerDue = null;
-            var now = time.GetUtcNow();
-            while (delayed.TryPeek(out var key, out var due) && due <= now)
+            _timerDue = null;
+            var now = _time.GetUtcNow();
+            while (_delayed.TryPeek(out var key, out var due) && due <= now)
             {
-                delayed.Dequeue();
-                if (dueAt.TryGetValue(key, out var current) && current == due)
+                _delayed.Dequeue();
+                if (_dueAt.TryGetValue(key, out var current) && current == due)
                 {
-                    dueAt.Remove(key);
+                    _dueAt.Remove(key);
                     AddLocked(key);
                 }
             }
@@ -328,29 +328,29 @@ public sealed class WorkQueue<TKey> : IRuntimeProbe, IDisposable where TKey : no
 
     private void ArmTimerLocked()
     {
-        if (shuttingDown)
+        if (_shuttingDown)
         {
             return;
         }
         // Drop superseded heap entries so the timer targets a real due time.
-        while (delayed.TryPeek(out var key, out var due) && (!dueAt.TryGetValue(key, out var current) || current != due))
+        while (_delayed.TryPeek(out var key, out var due) && (!_dueAt.TryGetValue(key, out var current) || current != due))
         {
-            delayed.Dequeue();
+            _delayed.Dequeue();
         }
-        if (!delayed.TryPeek(out _, out var next))
-        {
-            return;
-        }
-        if (timerDue is { } armed && armed <= next)
+        if (!_delayed.TryPeek(out _, out var next))
         {
             return;
         }
-        timerDue = next;
+        if (_timerDue is { } armed && armed <= next)
+        {
+            return;
+        }
+        _timerDue = next;
         // A fresh one-shot timer rather than Change: re-arming from inside the callback must not be undone by a
         // timer implementation that disables a one-shot timer after its callback returns (FakeTimeProvider does).
         // Whole milliseconds, at least one, so no timer fires synchronously inside this lock.
-        var wait = TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling((next - time.GetUtcNow()).TotalMilliseconds)));
-        timer?.Dispose();
-        timer = time.CreateTimer(_ => OnTimer(), null, wait, Timeout.InfiniteTimeSpan);
+        var wait = TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling((next - _time.GetUtcNow()).TotalMilliseconds)));
+        _timer?.Dispose();
+        _timer = _time.CreateTimer(_ => OnTimer(), null, wait, Timeout.InfiniteTimeSpan);
     }
 }

@@ -16,17 +16,17 @@ public sealed class GitCredentials
     public const string SshKeyVariable = "RECONCILER_GIT_SSH_KEY";
     public const string SshPassphraseVariable = "RECONCILER_GIT_SSH_PASSPHRASE";
 
-    private readonly string? token;
-    private readonly string username;
-    private readonly string? sshKey;
-    private readonly string? sshPassphrase;
+    private readonly string? _token;
+    private readonly string _username;
+    private readonly string? _sshKey;
+    private readonly string? _sshPassphrase;
 
     public GitCredentials(string? token, string? username, string? sshKey, string? sshPassphrase)
     {
-        this.token = string.IsNullOrEmpty(token) ? null : token;
-        this.username = string.IsNullOrEmpty(username) ? "git" : username;
-        this.sshKey = string.IsNullOrEmpty(sshKey) ? null : sshKey;
-        this.sshPassphrase = sshPassphrase;
+        _token = string.IsNullOrEmpty(token) ? null : token;
+        _username = string.IsNullOrEmpty(username) ? "git" : username;
+        _sshKey = string.IsNullOrEmpty(sshKey) ? null : sshKey;
+        _sshPassphrase = sshPassphrase;
     }
 
     public static GitCredentials FromEnvironment() => new(
@@ -40,13 +40,13 @@ public sealed class GitCredentials
     /// <summary>What libgit2 asks when a remote wants credentials; null when none are configured for that kind.</summary>
     public CredentialsHandler Handler => (_, usernameFromUrl, types) =>
     {
-        if (types.HasFlag(SupportedCredentialTypes.UsernamePassword) && token is not null)
+        if (types.HasFlag(SupportedCredentialTypes.UsernamePassword) && _token is not null)
         {
-            return new UsernamePasswordCredentials { Username = username, Password = token };
+            return new UsernamePasswordCredentials { Username = _username, Password = _token };
         }
-        if (sshKey is not null)
+        if (_sshKey is not null)
         {
-            return new SshKeyFileCredentials(usernameFromUrl ?? "git", sshKey, sshPassphrase);
+            return new SshKeyFileCredentials(usernameFromUrl ?? "git", _sshKey, _sshPassphrase);
         }
         return new DefaultCredentials();
     };

@@ -13,43 +13,43 @@ public sealed class GitRepositoryCache
 {
     private static readonly string[] RefSpecs = ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"];
 
-    private readonly string root;
-    private readonly GitCredentials credentials;
-    private readonly ILogger logger;
-    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly string _root;
+    private readonly GitCredentials _credentials;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     public GitRepositoryCache(string root, GitCredentials credentials, ILogger logger)
     {
-        this.root = Path.GetFullPath(root);
-        this.credentials = credentials;
-        this.logger = logger;
+        _root = Path.GetFullPath(root);
+        _credentials = credentials;
+        _logger = logger;
     }
 
     /// <summary>Fetches the repository (cloning it the first time) and resolves <see cref="GitSource.Ref"/> to a commit id.</summary>
     public async Task<string> FetchAsync(GitSource source, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
         try
         {
             return await Task.Run(() => Fetch(source, cancellationToken), cancellationToken);
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
     /// <summary>The folder holding <see cref="GitSource.Path"/> as of <paramref name="revision"/> (already fetched); extracted once per revision.</summary>
     public async Task<string> CheckoutAsync(GitSource source, string revision, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
         try
         {
             return await Task.Run(() => Checkout(source, revision, cancellationToken), cancellationToken);
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
@@ -68,7 +68,7 @@ public sealed class GitRepositoryCache
             using var repository = new Repository(folder);
             var options = new FetchOptions
             {
-                CredentialsProvider = credentials.Handler,
+                CredentialsProvider = _credentials.Handler,
                 Prune = true,
                 TagFetchMode = TagFetchMode.None,
                 OnTransferProgress = _ => !cancellationToken.IsCancellationRequested,
@@ -77,7 +77,7 @@ public sealed class GitRepositoryCache
             cancellationToken.ThrowIfCancellationRequested();
             var commit = Resolve(repository, source.Ref)
                 ?? throw new GitSourceException($"{source.RedactedRepository}: ref '{source.Ref}' is no branch, tag or commit of the repository");
-            logger.LogDebug("fetched {Repository}: {Ref} is {Revision}", source.RedactedRepository, source.Ref, commit.Sha);
+            _logger.LogDebug("fetched {Repository}: {Ref} is {Revision}", source.RedactedRepository, source.Ref, commit.Sha);
             return commit.Sha;
         }
         catch (LibGit2SharpException e)
@@ -202,7 +202,7 @@ public sealed class GitRepositoryCache
     private string RepositoryFolder(GitSource source)
     {
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(RemoteUrl(source))))[..16];
-        return Path.Combine(root, key, "repo.git");
+        return Path.Combine(_root, key, "repo.git");
     }
 
     // A local folder is fetched by its absolute path; URLs (https, ssh, file://) as given.

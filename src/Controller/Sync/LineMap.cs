@@ -7,13 +7,13 @@ namespace Reconciler.Controller.Sync;
 /// <summary>The line each JSON path of a document starts on, so an error found on the JSON form points back into its file.</summary>
 public sealed class LineMap
 {
-    private readonly Dictionary<string, int> lines;
-    private readonly int firstLine;
+    private readonly Dictionary<string, int> _lines;
+    private readonly int _firstLine;
 
     public LineMap(Dictionary<string, int> lines, int firstLine)
     {
-        this.lines = lines;
-        this.firstLine = firstLine;
+        _lines = lines;
+        _firstLine = firstLine;
     }
 
     /// <summary>The line of <paramref name="path"/>, or of its nearest ancestor that exists (a missing field points at its parent).</summary>
@@ -21,12 +21,12 @@ public sealed class LineMap
     {
         for (var current = path; current.Length > 0; current = Parent(current))
         {
-            if (lines.TryGetValue(current, out var line))
+            if (_lines.TryGetValue(current, out var line))
             {
                 return line;
             }
         }
-        return firstLine;
+        return _firstLine;
     }
 
     /// <summary>Indexes JSON text (1-based lines); text that does not parse gives a map of its first line only.</summary>

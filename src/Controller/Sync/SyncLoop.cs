@@ -9,7 +9,7 @@ namespace Reconciler.Controller.Sync;
 /// </summary>
 public sealed class SyncLoop(Syncer syncer, TimeSpan interval, TimeProvider time, ILogger logger, NamedLease? lease = null)
 {
-    private readonly SemaphoreSlim wake = new(0, 1);
+    private readonly SemaphoreSlim _wake = new(0, 1);
 
     /// <summary>Raised after every sync this replica ran (tests wait on it; the status record is the durable report).</summary>
     public event Action<SyncResult>? Synced;
@@ -19,7 +19,7 @@ public sealed class SyncLoop(Syncer syncer, TimeSpan interval, TimeProvider time
     {
         try
         {
-            wake.Release();
+            _wake.Release();
         }
         catch (SemaphoreFullException)
         {
@@ -83,7 +83,7 @@ public sealed class SyncLoop(Syncer syncer, TimeSpan interval, TimeProvider time
                 // Not the holder: look again soon, so a replica that takes the lease over syncs without waiting an interval.
                 using var delay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var sleep = Task.Delay(holding ? interval : (interval < retry ? interval : retry), time, delay.Token);
-                var woken = wake.WaitAsync(delay.Token);
+                var woken = _wake.WaitAsync(delay.Token);
                 await Task.WhenAny(sleep, woken);
                 await delay.CancelAsync();
                 await Task.WhenAll(sleep, woken).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -15,18 +15,18 @@ public sealed class SyncRunnable : IRunnable, IWebRoutes, IAsyncDisposable
 {
     public const string LeaseName = "syncer";
 
-    private readonly NamedLease? lease;
-    private readonly GitHookRoutes? hook;
-    private readonly ILogger logger;
-    private CancellationTokenSource? stop;
-    private Task running = Task.CompletedTask;
+    private readonly NamedLease? _lease;
+    private readonly GitHookRoutes? _hook;
+    private readonly ILogger _logger;
+    private CancellationTokenSource? _stop;
+    private Task _running = Task.CompletedTask;
 
     private SyncRunnable(SyncLoop loop, NamedLease? lease, GitHookRoutes? hook, ILogger logger)
     {
         Loop = loop;
-        this.lease = lease;
-        this.hook = hook;
-        this.logger = logger;
+        _lease = lease;
+        _hook = hook;
+        _logger = logger;
     }
 
     public string Name => "sync";
@@ -34,7 +34,7 @@ public sealed class SyncRunnable : IRunnable, IWebRoutes, IAsyncDisposable
     public SyncLoop Loop { get; }
 
     /// <summary>True when <c>POST /hooks/git</c> is served.</summary>
-    public bool HasWebhook => hook is not null;
+    public bool HasWebhook => _hook is not null;
 
     /// <param name="webhookSecret">The shared secret of <c>POST /hooks/git</c>; null or empty leaves the route off.</param>
     public static async Task<SyncRunnable> CreateAsync(ReconcilerHost host, StoreLocation location, SyncOptions options, string cacheDir, TimeSpan interval,
@@ -60,37 +60,37 @@ public sealed class SyncRunnable : IRunnable, IWebRoutes, IAsyncDisposable
         return new SyncRunnable(loop, lease, hook, loggers.CreateLogger<SyncRunnable>());
     }
 
-    public void Map(IEndpointRouteBuilder endpoints) => hook?.Map(endpoints);
+    public void Map(IEndpointRouteBuilder endpoints) => _hook?.Map(endpoints);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        stop = new CancellationTokenSource();
-        running = Task.Run(() => Loop.RunAsync(stop.Token), CancellationToken.None);
+        _stop = new CancellationTokenSource();
+        _running = Task.Run(() => Loop.RunAsync(_stop.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (stop is null)
+        if (_stop is null)
         {
             return;
         }
         // A sync cut short here is completed by the next holder of the lease (its progress is recorded).
-        await stop.CancelAsync();
+        await _stop.CancelAsync();
         try
         {
-            await running.WaitAsync(cancellationToken);
+            await _running.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            logger.LogWarning("sync loop did not stop in time");
+            _logger.LogWarning("sync loop did not stop in time");
         }
     }
 
     public ValueTask DisposeAsync()
     {
-        lease?.Dispose();
-        stop?.Dispose();
+        _lease?.Dispose();
+        _stop?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -25,34 +25,34 @@ public sealed class RuntimeMetrics : IDisposable
     // client-go's workqueue buckets: 10 ns to 1000 s by powers of ten.
     private static readonly double[] QueueBuckets = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100, 1000];
 
-    private readonly Meter meter;
-    private readonly ConcurrentDictionary<IRuntimeProbe, byte> probes = new();
+    private readonly Meter _meter;
+    private readonly ConcurrentDictionary<IRuntimeProbe, byte> _probes = new();
 
     /// <summary>The process-wide instance used when a component is given none.</summary>
     public static RuntimeMetrics Default { get; } = new();
 
     public RuntimeMetrics(IMeterFactory? meterFactory = null)
     {
-        meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        ReconcileTotal = meter.CreateCounter<long>("controller_runtime_reconcile_total", description: "Total number of reconciliations per controller.");
-        ReconcileErrors = meter.CreateCounter<long>("controller_runtime_reconcile_errors_total", description: "Total number of reconciliation errors per controller.");
-        TerminalReconcileErrors = meter.CreateCounter<long>("controller_runtime_terminal_reconcile_errors_total", description: "Total number of terminal reconciliation errors per controller.");
-        ReconcilePanics = meter.CreateCounter<long>("controller_runtime_reconcile_panics_total", description: "Total number of reconciliation panics per controller.");
-        ReconcileTime = meter.CreateHistogram("controller_runtime_reconcile_time_seconds", "s", "Length of time per reconciliation per controller.",
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        ReconcileTotal = _meter.CreateCounter<long>("controller_runtime_reconcile_total", description: "Total number of reconciliations per controller.");
+        ReconcileErrors = _meter.CreateCounter<long>("controller_runtime_reconcile_errors_total", description: "Total number of reconciliation errors per controller.");
+        TerminalReconcileErrors = _meter.CreateCounter<long>("controller_runtime_terminal_reconcile_errors_total", description: "Total number of terminal reconciliation errors per controller.");
+        ReconcilePanics = _meter.CreateCounter<long>("controller_runtime_reconcile_panics_total", description: "Total number of reconciliation panics per controller.");
+        ReconcileTime = _meter.CreateHistogram("controller_runtime_reconcile_time_seconds", "s", "Length of time per reconciliation per controller.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ReconcileBuckets });
-        ActiveWorkers = meter.CreateUpDownCounter<long>("controller_runtime_active_workers", description: "Number of currently used workers per controller.");
-        QueueAdds = meter.CreateCounter<long>("workqueue_adds_total", description: "Total number of adds handled by workqueue.");
-        QueueRetries = meter.CreateCounter<long>("workqueue_retries_total", description: "Total number of retries handled by workqueue.");
-        QueueDuration = meter.CreateHistogram("workqueue_queue_duration_seconds", "s", "How long in seconds an item stays in workqueue before being requested.",
+        ActiveWorkers = _meter.CreateUpDownCounter<long>("controller_runtime_active_workers", description: "Number of currently used workers per controller.");
+        QueueAdds = _meter.CreateCounter<long>("workqueue_adds_total", description: "Total number of adds handled by workqueue.");
+        QueueRetries = _meter.CreateCounter<long>("workqueue_retries_total", description: "Total number of retries handled by workqueue.");
+        QueueDuration = _meter.CreateHistogram("workqueue_queue_duration_seconds", "s", "How long in seconds an item stays in workqueue before being requested.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = QueueBuckets });
-        WorkDuration = meter.CreateHistogram("workqueue_work_duration_seconds", "s", "How long in seconds processing an item from workqueue takes.",
+        WorkDuration = _meter.CreateHistogram("workqueue_work_duration_seconds", "s", "How long in seconds processing an item from workqueue takes.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = QueueBuckets });
-        meter.CreateObservableGauge("workqueue_depth", () => Observe(p => p.Depth), description: "Current depth of workqueue.");
-        meter.CreateObservableGauge("workqueue_unfinished_work_seconds", () => Observe(p => p.UnfinishedWorkSeconds), "s",
+        _meter.CreateObservableGauge("workqueue_depth", () => Observe(p => p.Depth), description: "Current depth of workqueue.");
+        _meter.CreateObservableGauge("workqueue_unfinished_work_seconds", () => Observe(p => p.UnfinishedWorkSeconds), "s",
             "How many seconds of work has been done that is in progress and hasn't been observed by work_duration.");
-        meter.CreateObservableGauge("workqueue_longest_running_processor_seconds", () => Observe(p => p.LongestRunningProcessorSeconds), "s",
+        _meter.CreateObservableGauge("workqueue_longest_running_processor_seconds", () => Observe(p => p.LongestRunningProcessorSeconds), "s",
             "How many seconds has the longest running processor for workqueue been running.");
-        meter.CreateObservableGauge("reconciler_leases_held", () => Observe(p => p.LeasesHeld), description: "Number of shard leases this replica holds.");
+        _meter.CreateObservableGauge("reconciler_leases_held", () => Observe(p => p.LeasesHeld), description: "Number of shard leases this replica holds.");
     }
 
     public Counter<long> ReconcileTotal { get; }
@@ -81,15 +81,15 @@ public sealed class RuntimeMetrics : IDisposable
     /// <summary>Starts observing a component's gauges; dispose the result to stop.</summary>
     public IDisposable Register(IRuntimeProbe probe)
     {
-        probes[probe] = 0;
+        _probes[probe] = 0;
         return new Registration(this, probe);
     }
 
-    public void Dispose() => meter.Dispose();
+    public void Dispose() => _meter.Dispose();
 
     private IEnumerable<Measurement<double>> Observe(Func<IRuntimeProbe, double?> read)
     {
-        foreach (var probe in probes.Keys)
+        foreach (var probe in _probes.Keys)
         {
             if (read(probe) is { } value)
             {
@@ -100,6 +100,6 @@ public sealed class RuntimeMetrics : IDisposable
 
     private sealed class Registration(RuntimeMetrics owner, IRuntimeProbe probe) : IDisposable
     {
-        public void Dispose() => owner.probes.TryRemove(probe, out _);
+        public void Dispose() => owner._probes.TryRemove(probe, out _);
     }
 }

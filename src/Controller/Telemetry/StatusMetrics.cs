@@ -8,18 +8,18 @@ public sealed class StatusMetrics : IDisposable
 {
     public const string MeterName = "Reconciler.Status";
 
-    private readonly Meter meter;
+    private readonly Meter _meter;
 
     /// <param name="read">The current count of specs per phase (the cache's view), and the count of specs with <c>Drifted=True</c>.</param>
     public StatusMetrics(Func<(IReadOnlyDictionary<string, int> Phases, int Drifted)> read, IMeterFactory? meterFactory = null)
     {
-        meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        meter.CreateObservableGauge("reconciler_specs", () =>
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter.CreateObservableGauge("reconciler_specs", () =>
             read().Phases.Select(p => new Measurement<int>(p.Value, new KeyValuePair<string, object?>("phase", p.Key))),
             description: "Specs in the controller's cache, by status phase.");
-        meter.CreateObservableGauge("reconciler_specs_drifted", () => read().Drifted,
+        _meter.CreateObservableGauge("reconciler_specs_drifted", () => read().Drifted,
             description: "Specs whose Drifted condition is True (live state differs from the spec and was not corrected).");
     }
 
-    public void Dispose() => meter.Dispose();
+    public void Dispose() => _meter.Dispose();
 }

@@ -24,23 +24,23 @@ public sealed class TelemetryProviders : IDisposable
     public static IReadOnlyList<string> MeterNames { get; } =
         [RuntimeMetrics.MeterName, PipelineMetrics.MeterName, AwsTelemetry.MeterName, AwsTelemetry.PollyMeterName, StoreTelemetry.MeterName, StatusMetrics.MeterName, SyncMetrics.MeterName];
 
-    private readonly TracerProvider? tracing;
-    private readonly MeterProvider? metrics;
+    private readonly TracerProvider? _tracing;
+    private readonly MeterProvider? _metrics;
 
     private TelemetryProviders(IReadOnlyDictionary<string, object> attributes, TracerProvider? tracing, MeterProvider? metrics, bool exportLogs)
     {
         Attributes = attributes;
-        this.tracing = tracing;
-        this.metrics = metrics;
+        _tracing = tracing;
+        _metrics = metrics;
         ExportsLogs = exportLogs;
     }
 
     /// <summary>The resource attributes every exported signal carries.</summary>
     public IReadOnlyDictionary<string, object> Attributes { get; }
 
-    public bool ExportsTraces => tracing is not null;
+    public bool ExportsTraces => _tracing is not null;
 
-    public bool ExportsMetrics => metrics is not null;
+    public bool ExportsMetrics => _metrics is not null;
 
     public bool ExportsLogs { get; }
 
@@ -120,7 +120,7 @@ public sealed class TelemetryProviders : IDisposable
 
     public void Dispose()
     {
-        tracing?.Dispose();
-        metrics?.Dispose();
+        _tracing?.Dispose();
+        _metrics?.Dispose();
     }
 }

@@ -8,18 +8,18 @@ namespace Reconciler.Controller.Web;
 /// <remarks>In memory and bounded (<see cref="Capacity"/> per spec); starts with what the first list shows.</remarks>
 public sealed class ConditionHistory(TimeProvider time, int capacity = 50) : IInformerHandler<PulumiPipeline>
 {
-    private readonly ConcurrentDictionary<string, Changes> bySpec = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Changes> _bySpec = new(StringComparer.Ordinal);
 
     public int Capacity => capacity;
 
     /// <summary>Oldest first.</summary>
-    public IReadOnlyList<ConditionChange> For(string name) => bySpec.TryGetValue(name, out var changes) ? changes.Snapshot() : [];
+    public IReadOnlyList<ConditionChange> For(string name) => _bySpec.TryGetValue(name, out var changes) ? changes.Snapshot() : [];
 
     public void OnAdd(PulumiPipeline added) => Record(null, added);
 
     public void OnUpdate(PulumiPipeline previous, PulumiPipeline current) => Record(previous, current);
 
-    public void OnDelete(PulumiPipeline deleted) => bySpec.TryRemove(deleted.Metadata.Name, out _);
+    public void OnDelete(PulumiPipeline deleted) => _bySpec.TryRemove(deleted.Metadata.Name, out _);
 
     public void OnResync(PulumiPipeline cached)
     {
@@ -28,7 +28,7 @@ public sealed class ConditionHistory(TimeProvider time, int capacity = 50) : IIn
     private void Record(PulumiPipeline? previous, PulumiPipeline current)
     {
         var before = previous?.Status?.Conditions ?? [];
-        var changes = bySpec.GetOrAdd(current.Metadata.Name, _ => new Changes(capacity));
+        var changes = _bySpec.GetOrAdd(current.Metadata.Name, _ => new Changes(capacity));
         foreach (var condition in current.Status?.Conditions ?? [])
         {
             var old = Conditions.Find(before, condition.Type);
@@ -43,25 +43,25 @@ public sealed class ConditionHistory(TimeProvider time, int capacity = 50) : IIn
 
     private sealed class Changes(int capacity)
     {
-        private readonly Queue<ConditionChange> items = new();
+        private readonly Queue<ConditionChange> _items = new();
 
         public void Add(ConditionChange change)
         {
-            lock (items)
+            lock (_items)
             {
-                items.Enqueue(change);
-                while (items.Count > capacity)
+                _items.Enqueue(change);
+                while (_items.Count > capacity)
                 {
-                    items.Dequeue();
+                    _items.Dequeue();
                 }
             }
         }
 
         public IReadOnlyList<ConditionChange> Snapshot()
         {
-            lock (items)
+            lock (_items)
             {
-                return [.. items];
+                return [.. _items];
             }
         }
     }

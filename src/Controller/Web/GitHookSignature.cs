@@ -26,15 +26,15 @@ public sealed class GitHookSignature
     // Standard Webhooks secrets are written `whsec_<base64 key>`; any other secret is used as its UTF-8 bytes.
     private const string EncodedSecretPrefix = "whsec_";
 
-    private readonly byte[] key;
-    private readonly byte[] signingKey;
-    private readonly TimeProvider time;
+    private readonly byte[] _key;
+    private readonly byte[] _signingKey;
+    private readonly TimeProvider _time;
 
     public GitHookSignature(string secret, TimeProvider? time = null)
     {
-        key = Encoding.UTF8.GetBytes(secret);
-        signingKey = DecodeSigningKey(secret) ?? key;
-        this.time = time ?? TimeProvider.System;
+        _key = Encoding.UTF8.GetBytes(secret);
+        _signingKey = DecodeSigningKey(secret) ?? _key;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>True when one of the delivery's headers proves the secret; a request with none, or a wrong one, is refused.</summary>
@@ -51,17 +51,17 @@ public sealed class GitHookSignature
         if (headers.GitLabToken is not null)
         {
             // Hash both sides so the comparison does not reveal the secret's length either.
-            return CryptographicOperations.FixedTimeEquals(SHA256.HashData(key), SHA256.HashData(Encoding.UTF8.GetBytes(headers.GitLabToken)));
+            return CryptographicOperations.FixedTimeEquals(SHA256.HashData(_key), SHA256.HashData(Encoding.UTF8.GetBytes(headers.GitLabToken)));
         }
         return false;
     }
 
     /// <summary>The GitHub header value for <paramref name="body"/> (what a sender computes).</summary>
-    public string Sign(ReadOnlySpan<byte> body) => Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(key, body));
+    public string Sign(ReadOnlySpan<byte> body) => Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(_key, body));
 
     /// <summary>The <c>webhook-signature</c> value GitLab sends for a delivery with this id and timestamp (Unix seconds).</summary>
     public string SignDelivery(ReadOnlySpan<byte> body, string id, long timestamp) =>
-        SignedPrefix + Convert.ToBase64String(HMACSHA256.HashData(signingKey, SignedContent(body, id, timestamp.ToString(CultureInfo.InvariantCulture))));
+        SignedPrefix + Convert.ToBase64String(HMACSHA256.HashData(_signingKey, SignedContent(body, id, timestamp.ToString(CultureInfo.InvariantCulture))));
 
     private bool IsValidGitHub(ReadOnlySpan<byte> body, string signature)
     {
@@ -78,7 +78,7 @@ public sealed class GitHookSignature
         {
             return false;
         }
-        return CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, body), given);
+        return CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(_key, body), given);
     }
 
     private bool IsValidSigned(ReadOnlySpan<byte> body, string? id, string? timestamp, string signature)
@@ -96,11 +96,11 @@ public sealed class GitHookSignature
         {
             return false;
         }
-        if ((time.GetUtcNow() - sent).Duration() > Tolerance)
+        if ((_time.GetUtcNow() - sent).Duration() > Tolerance)
         {
             return false;
         }
-        var expected = HMACSHA256.HashData(signingKey, SignedContent(body, id, timestamp!));
+        var expected = HMACSHA256.HashData(_signingKey, SignedContent(body, id, timestamp!));
         // The header may carry several space-separated signatures (during a secret rotation); one valid v1 is enough.
         var valid = false;
         foreach (var entry in signature.Split(' ', StringSplitOptions.RemoveEmptyEntries))

@@ -12,8 +12,8 @@ namespace Reconciler.Controller.Web;
 /// </summary>
 public sealed class StatusPage : IRunnable, IAsyncDisposable
 {
-    private readonly WebServer server;
-    private readonly StatusMetrics metrics;
+    private readonly WebServer _server;
+    private readonly StatusMetrics _metrics;
 
     /// <param name="controller">The pipeline controller whose queue and workers the page reports.</param>
     /// <param name="aws">The AWS clients' telemetry (throttles, breakers); null where none is shared.</param>
@@ -22,9 +22,9 @@ public sealed class StatusPage : IRunnable, IAsyncDisposable
         History = new ConditionHistory(host.Time);
         host.Cache.AddHandler(History);
         Api = new StatusApi(host.Cache, History, () => State(host, controller, aws), options.TraceUrlTemplate);
-        metrics = new StatusMetrics(Api.Counts);
-        server = WebServer.Create(new WebServerOptions(options.Port, options.BindAddress, []), host.Loggers);
-        server.Add(new StatusRoutes(Api));
+        _metrics = new StatusMetrics(Api.Counts);
+        _server = WebServer.Create(new WebServerOptions(options.Port, options.BindAddress, []), host.Loggers);
+        _server.Add(new StatusRoutes(Api));
     }
 
     public string Name => "status-page";
@@ -34,16 +34,16 @@ public sealed class StatusPage : IRunnable, IAsyncDisposable
     public StatusApi Api { get; }
 
     /// <summary>Where the page is served, with the port actually bound (once started).</summary>
-    public Uri Address => server.Address;
+    public Uri Address => _server.Address;
 
-    public Task StartAsync(CancellationToken cancellationToken) => server.StartAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) => _server.StartAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        await server.DisposeAsync();
-        metrics.Dispose();
+        await _server.DisposeAsync();
+        _metrics.Dispose();
     }
 
     private static ControllerState State(ReconcilerHost host, PipelineController controller, AwsTelemetry? aws)

@@ -33,11 +33,11 @@ public sealed record StubResponse(int Status, string Body, string? ContentType =
 /// <remarks>It stands in for an AWS endpoint where a test needs errors under its exact control.</remarks>
 public sealed class AwsStubServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private AwsStubServer(WebApplication app, Uri url)
     {
-        this.app = app;
+        _app = app;
         Url = url;
     }
 
@@ -89,7 +89,7 @@ public sealed class AwsStubServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

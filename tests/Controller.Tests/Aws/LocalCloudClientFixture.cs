@@ -6,9 +6,9 @@ namespace Reconciler.Controller.Tests.Aws;
 /// <summary>A LocalCloud that recomputes every signature with its test keys, and client options pointed at it.</summary>
 public sealed class LocalCloudClientFixture : IAsyncLifetime
 {
-    private LocalCloudServer? server;
+    private LocalCloudServer? _server;
 
-    public LocalCloudServer Server => server ?? throw new InvalidOperationException("not started");
+    public LocalCloudServer Server => _server ?? throw new InvalidOperationException("not started");
 
     public AwsClientOptions Options => new()
     {
@@ -26,7 +26,7 @@ public sealed class LocalCloudClientFixture : IAsyncLifetime
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
     public async Task InitializeAsync() =>
-        server = await LocalCloudServer.StartAsync(new LocalCloudOptions
+        _server = await LocalCloudServer.StartAsync(new LocalCloudOptions
         {
             Signatures = SignatureVerification.VerifyWithKeys(new Dictionary<string, string>
             {
@@ -37,9 +37,9 @@ public sealed class LocalCloudClientFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (server is not null)
+        if (_server is not null)
         {
-            await server.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
 }

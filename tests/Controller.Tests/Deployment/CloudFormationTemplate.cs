@@ -16,20 +16,20 @@ internal sealed class CloudFormationTemplate
     public const string StackName = "reconciler";
 
     private static readonly JsonObject NoValue = new() { ["NoValue"] = true };
-    private readonly JsonObject template;
-    private readonly Dictionary<string, JsonNode?> parameters = [];
-    private readonly Dictionary<string, bool> conditions = [];
+    private readonly JsonObject _template;
+    private readonly Dictionary<string, JsonNode?> _parameters = [];
+    private readonly Dictionary<string, bool> _conditions = [];
 
     private CloudFormationTemplate(JsonObject template, IReadOnlyDictionary<string, string> values)
     {
-        this.template = template;
+        _template = template;
         foreach (var (name, declaration) in template["Parameters"]!.AsObject())
         {
             var text = values.TryGetValue(name, out var given) ? given : (string?)declaration!["Default"]
                 ?? throw new ArgumentException($"parameter {name} has no default and no value");
             Check(name, declaration!.AsObject(), text);
             var type = (string)declaration["Type"]!;
-            parameters[name] = type.StartsWith("List<", StringComparison.Ordinal) || type == "CommaDelimitedList"
+            _parameters[name] = type.StartsWith("List<", StringComparison.Ordinal) || type == "CommaDelimitedList"
                 ? new JsonArray([.. text.Split(',').Select(v => (JsonNode)JsonValue.Create(v.Trim()))])
                 : JsonValue.Create(text);
         }
@@ -40,7 +40,7 @@ internal sealed class CloudFormationTemplate
     }
 
     /// <summary>The template as written, intrinsics in long form.</summary>
-    public JsonObject Raw => template;
+    public JsonObject Raw => _template;
 
     public static JsonObject Read(string path)
     {
@@ -104,10 +104,10 @@ internal sealed class CloudFormationTemplate
 
     private bool Condition(string name)
     {
-        if (!conditions.TryGetValue(name, out var value))
+        if (!_conditions.TryGetValue(name, out var value))
         {
-            var definition = template["Conditions"]?[name] ?? throw new InvalidOperationException($"no condition {name}");
-            conditions[name] = value = Truth(definition);
+            var definition = _template["Conditions"]?[name] ?? throw new InvalidOperationException($"no condition {name}");
+            _conditions[name] = value = Truth(definition);
         }
         return value;
     }
@@ -187,8 +187,8 @@ internal sealed class CloudFormationTemplate
         "AWS::AccountId" => JsonValue.Create(Account),
         "AWS::Partition" => JsonValue.Create("aws"),
         "AWS::StackName" => JsonValue.Create(StackName),
-        _ when parameters.TryGetValue(name, out var value) => value?.DeepClone(),
-        _ when template["Resources"]![name] is { } resource => JsonValue.Create(PhysicalId(name, resource)),
+        _ when _parameters.TryGetValue(name, out var value) => value?.DeepClone(),
+        _ when _template["Resources"]![name] is { } resource => JsonValue.Create(PhysicalId(name, resource)),
         _ => throw new InvalidOperationException($"Ref to unknown {name}"),
     };
 
@@ -202,7 +202,7 @@ internal sealed class CloudFormationTemplate
 
     private string Attribute(string resource, string attribute)
     {
-        var declaration = template["Resources"]![resource] ?? throw new InvalidOperationException($"GetAtt of unknown resource {resource}");
+        var declaration = _template["Resources"]![resource] ?? throw new InvalidOperationException($"GetAtt of unknown resource {resource}");
         var id = PhysicalId(resource, declaration);
         return ((string)declaration["Type"]!, attribute) switch
         {

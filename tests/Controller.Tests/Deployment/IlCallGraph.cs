@@ -23,32 +23,32 @@ internal sealed class IlCallGraph
 
     private const BindingFlags Everything = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
-    private readonly HashSet<Assembly> ours;
-    private readonly Type[] ourTypes;
-    private readonly HashSet<(Module, int)> reached = [];
-    private readonly HashSet<Type> activated = [];
-    private readonly Queue<MethodBase> pending = new();
-    private readonly Dictionary<(Module, int), MethodBase> externalCalls = [];
-    private readonly Dictionary<MethodBase, MethodBase?> reachedFrom = [];
-    private MethodBase? current;
+    private readonly HashSet<Assembly> _ours;
+    private readonly Type[] _ourTypes;
+    private readonly HashSet<(Module, int)> _reached = [];
+    private readonly HashSet<Type> _activated = [];
+    private readonly Queue<MethodBase> _pending = new();
+    private readonly Dictionary<(Module, int), MethodBase> _externalCalls = [];
+    private readonly Dictionary<MethodBase, MethodBase?> _reachedFrom = [];
+    private MethodBase? _current;
 
     private IlCallGraph(IEnumerable<Assembly> assemblies)
     {
-        ours = [.. assemblies];
-        ourTypes = [.. ours.SelectMany(a => a.GetTypes())];
+        _ours = [.. assemblies];
+        _ourTypes = [.. _ours.SelectMany(a => a.GetTypes())];
     }
 
     /// <summary>Every method of <paramref name="assemblies"/> reached from any method of <paramref name="root"/>.</summary>
     public IReadOnlyCollection<MethodBase> Methods { get; private set; } = [];
 
     /// <summary>Methods of other assemblies (the AWS SDK, the BCL) that reached methods call.</summary>
-    public IReadOnlyCollection<MethodBase> ExternalCalls => externalCalls.Values;
+    public IReadOnlyCollection<MethodBase> ExternalCalls => _externalCalls.Values;
 
     /// <summary>How a reached method was reached: it, the method whose body led to it, and so on up to the root.</summary>
     public IReadOnlyList<string> PathTo(MethodBase method)
     {
         var path = new List<string>();
-        for (MethodBase? step = Definition(method); step is not null && path.Count < 50; step = reachedFrom.GetValueOrDefault(step))
+        for (MethodBase? step = Definition(method); step is not null && path.Count < 50; step = _reachedFrom.GetValueOrDefault(step))
         {
             path.Add($"{step.DeclaringType?.FullName}.{step.Name}");
         }
@@ -60,29 +60,29 @@ internal sealed class IlCallGraph
         var graph = new IlCallGraph(assemblies);
         graph.ActivateWhole(root);
         var methods = new List<MethodBase>();
-        while (graph.pending.TryDequeue(out var method))
+        while (graph._pending.TryDequeue(out var method))
         {
             methods.Add(method);
-            graph.current = method;
+            graph._current = method;
             graph.Scan(method);
         }
         graph.Methods = methods;
         return graph;
     }
 
-    private bool IsOurs(Type type) => ours.Contains(type.Assembly);
+    private bool IsOurs(Type type) => _ours.Contains(type.Assembly);
 
     private void Reach(MethodBase method)
     {
         var definition = Definition(method);
-        if (IsOurs(definition.Module.Assembly) && reached.Add((definition.Module, definition.MetadataToken)))
+        if (IsOurs(definition.Module.Assembly) && _reached.Add((definition.Module, definition.MetadataToken)))
         {
-            reachedFrom[definition] = current;
-            pending.Enqueue(definition);
+            _reachedFrom[definition] = _current;
+            _pending.Enqueue(definition);
         }
     }
 
-    private bool IsOurs(Assembly assembly) => ours.Contains(assembly);
+    private bool IsOurs(Assembly assembly) => _ours.Contains(assembly);
 
     private static MethodBase Definition(MethodBase method)
     {
@@ -126,7 +126,7 @@ internal sealed class IlCallGraph
             Activate(type.GetElementType()!);
             return;
         }
-        if (type.IsGenericParameter || !IsOurs(type) || !activated.Add(type))
+        if (type.IsGenericParameter || !IsOurs(type) || !_activated.Add(type))
         {
             return;
         }
@@ -171,7 +171,7 @@ internal sealed class IlCallGraph
         var definition = Definition(target);
         if (!IsOurs(definition.Module.Assembly))
         {
-            externalCalls.TryAdd((definition.Module, definition.MetadataToken), target);
+            _externalCalls.TryAdd((definition.Module, definition.MetadataToken), target);
             return;
         }
         Reach(definition);
@@ -190,7 +190,7 @@ internal sealed class IlCallGraph
         var declaring = method.DeclaringType!;
         if (declaring.IsInterface)
         {
-            foreach (var type in ourTypes.Where(t => !t.IsInterface))
+            foreach (var type in _ourTypes.Where(t => !t.IsInterface))
             {
                 foreach (var face in type.GetInterfaces().Where(i => (i.IsGenericType ? i.GetGenericTypeDefinition() : i) == declaring))
                 {
@@ -207,7 +207,7 @@ internal sealed class IlCallGraph
             yield break;
         }
         var baseDefinition = ((MethodInfo)method).GetBaseDefinition();
-        foreach (var type in ourTypes)
+        foreach (var type in _ourTypes)
         {
             foreach (var candidate in type.GetMethods(Everything).Where(m => m.IsVirtual))
             {

@@ -72,14 +72,14 @@ public class CommitToConvergeTraceTests
     /// <summary>A list the exporter may add to while the test reads a copy; <see cref="Added"/> is released on every add.</summary>
     private sealed class LockedList<T> : System.Collections.ObjectModel.Collection<T>
     {
-        private readonly Lock gate = new();
+        private readonly Lock _gate = new();
 
         /// <summary>Released once per item added, so a reader waits for the next span instead of for a time.</summary>
         public SemaphoreSlim Added { get; } = new(0);
 
         public List<T> Snapshot()
         {
-            lock (gate)
+            lock (_gate)
             {
                 return [.. Items];
             }
@@ -87,7 +87,7 @@ public class CommitToConvergeTraceTests
 
         protected override void InsertItem(int index, T item)
         {
-            lock (gate)
+            lock (_gate)
             {
                 base.InsertItem(index, item);
             }

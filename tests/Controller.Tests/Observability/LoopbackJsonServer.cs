@@ -13,11 +13,11 @@ namespace Reconciler.Controller.Tests.Observability;
 /// <summary>A loopback HTTP server answering fixed paths with fixed JSON bodies, as the ECS task metadata endpoint does.</summary>
 internal sealed class LoopbackJsonServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private LoopbackJsonServer(WebApplication app, Uri address)
     {
-        this.app = app;
+        _app = app;
         Address = address;
     }
 
@@ -40,7 +40,7 @@ internal sealed class LoopbackJsonServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

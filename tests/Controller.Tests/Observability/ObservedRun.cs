@@ -24,11 +24,11 @@ internal sealed class ObservedRun : IAsyncDisposable
     public const string TraceTemplate = "http://tempo.example/trace/{traceId}";
     public const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-    private readonly string directory;
+    private readonly string _directory;
 
     private ObservedRun(string directory, EmbeddedCloud cloud, ISpecStore store, ReconcilerHost host, PipelineController controller, StatusPage page)
     {
-        this.directory = directory;
+        _directory = directory;
         Cloud = cloud;
         Store = store;
         Host = host;
@@ -130,6 +130,6 @@ internal sealed class ObservedRun : IAsyncDisposable
         await Host.DisposeAsync();
         await ((IAsyncDisposable)Store).DisposeAsync();
         await Cloud.DisposeAsync();
-        Directory.Delete(directory, recursive: true);
+        Directory.Delete(_directory, recursive: true);
     }
 }

@@ -11,17 +11,17 @@ namespace Reconciler.Controller.Tests.Runtime;
 
 public sealed class HostingTests : IAsyncLifetime
 {
-    private readonly string leasePath = Path.Combine(Path.GetTempPath(), $"hosting-leases-{Guid.NewGuid():N}.db");
-    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private ILeaseStore leases = null!;
+    private readonly string _leasePath = Path.Combine(Path.GetTempPath(), $"hosting-leases-{Guid.NewGuid():N}.db");
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private ILeaseStore _leases = null!;
 
-    public async Task InitializeAsync() => leases = await SqliteLeaseStore.OpenAsync(leasePath, default);
+    public async Task InitializeAsync() => _leases = await SqliteLeaseStore.OpenAsync(_leasePath, default);
 
     public Task DisposeAsync()
     {
-        http.Dispose();
+        _http.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { leasePath, leasePath + "-wal", leasePath + "-shm" })
+        foreach (var file in new[] { _leasePath, _leasePath + "-wal", _leasePath + "-shm" })
         {
             File.Delete(file);
         }
@@ -32,13 +32,13 @@ public sealed class HostingTests : IAsyncLifetime
     public async Task Health_answers_readiness_follows_sync_and_leases_and_stop_drains_then_releases()
     {
         await using var h = await RuntimeHarness.CreateAsync();
-        using var coordinator = new LeaseCoordinator(leases, "replica-1", new LeaseOptions(), h.Time);
+        using var coordinator = new LeaseCoordinator(_leases, "replica-1", new LeaseOptions(), h.Time);
         await using var service = new ReconcilerHostedService<PulumiPipeline>(h.Informer, h.Controller, coordinator);
         await using var server = await WebServer.StartAsync(new WebServerOptions(Port: 0), [new HealthRoutes([service])]);
 
         Assert.Equal("127.0.0.1", server.Address.Host);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(server.Address, "/healthz"))).StatusCode);
-        var notReady = await http.GetAsync(new Uri(server.Address, "/readyz"));
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri(server.Address, "/healthz"))).StatusCode);
+        var notReady = await _http.GetAsync(new Uri(server.Address, "/readyz"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
         Assert.Contains("not synced", await notReady.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
@@ -52,30 +52,30 @@ public sealed class HostingTests : IAsyncLifetime
             return null;
         };
         await service.StartAsync(default);
-        await RuntimeHarness.WaitUntilAsync(async () => (await http.GetAsync(new Uri(server.Address, "/readyz"))).IsSuccessStatusCode, "ready");
-        var ready = await http.GetStringAsync(new Uri(server.Address, "/readyz"));
+        await RuntimeHarness.WaitUntilAsync(async () => (await _http.GetAsync(new Uri(server.Address, "/readyz"))).IsSuccessStatusCode, "ready");
+        var ready = await _http.GetStringAsync(new Uri(server.Address, "/readyz"));
         Assert.Contains("16 of 16 shards held by replica-1", ready, StringComparison.Ordinal);
 
         await h.CreateObjectAsync("slow");
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.Reconciles("slow") == 1, "slow reconcile in flight");
         var stop = service.StopAsync(default);
         Assert.False(stop.IsCompleted);
-        Assert.All(await leases.ListAsync(default), l => Assert.Equal("replica-1", l.Holder));
+        Assert.All(await _leases.ListAsync(default), l => Assert.Equal("replica-1", l.Holder));
 
         release.SetResult();
         await stop.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.NotNull((await h.GetAsync("slow")).Status);
-        var rows = await leases.ListAsync(default);
+        var rows = await _leases.ListAsync(default);
         Assert.Equal(16, rows.Count);
         Assert.All(rows, l => Assert.Equal("", l.Holder));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync(new Uri(server.Address, "/readyz"))).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _http.GetAsync(new Uri(server.Address, "/readyz"))).StatusCode);
     }
 
     [Fact]
     public async Task Metrics_render_under_controller_runtime_names()
     {
         await using var h = await RuntimeHarness.CreateAsync();
-        using var coordinator = new LeaseCoordinator(leases, "replica-m", new LeaseOptions(), h.Time);
+        using var coordinator = new LeaseCoordinator(_leases, "replica-m", new LeaseOptions(), h.Time);
         await coordinator.TickAsync(default);
         await using var server = await WebServer.StartAsync(new WebServerOptions(Port: 0), [new MetricsRoutes()]);
         var calls = 0;
@@ -95,7 +95,7 @@ public sealed class HostingTests : IAsyncLifetime
         await RuntimeHarness.WaitUntilAsync(() => h.Reconciler.Reconciles("bug") == 2, "bug retried");
         await h.IdleAsync();
 
-        var text = await http.GetStringAsync(new Uri(server.Address, "/metrics"));
+        var text = await _http.GetStringAsync(new Uri(server.Address, "/metrics"));
         var controller = $"controller=\"{h.Name}\"";
         foreach (var series in new[]
         {
@@ -123,10 +123,10 @@ public sealed class HostingTests : IAsyncLifetime
     {
         const string arn = "arn:aws:ecs:us-east-1:111122223333:task/reconciler/0123456789abcdef";
         await using var metadata = await LoopbackJsonServer.StartAsync(new Dictionary<string, string> { ["/task"] = $$"""{"Cluster":"reconciler","TaskARN":"{{arn}}"}""" });
-        var identity = await ReplicaIdentity.ResolveAsync(http, v => v == ReplicaIdentity.MetadataVariable ? metadata.Address.ToString().TrimEnd('/') : null);
+        var identity = await ReplicaIdentity.ResolveAsync(_http, v => v == ReplicaIdentity.MetadataVariable ? metadata.Address.ToString().TrimEnd('/') : null);
         Assert.Equal(arn, identity);
 
-        var fallback = await ReplicaIdentity.ResolveAsync(http, _ => null);
+        var fallback = await ReplicaIdentity.ResolveAsync(_http, _ => null);
         Assert.Equal($"{Environment.MachineName}-{Environment.ProcessId}", fallback);
     }
 

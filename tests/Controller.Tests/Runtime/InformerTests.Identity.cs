@@ -13,12 +13,12 @@ public sealed partial class InformerTests
     [Fact]
     public async Task An_object_deleted_and_created_again_at_the_same_resource_version_while_the_watch_was_down_replaces_the_old_one()
     {
-        var old = await store.CreateAsync(RuntimeHarness.Document("doc"), default);
+        var old = await _store.CreateAsync(RuntimeHarness.Document("doc"), default);
         PulumiPipeline? fresh = null;
-        var source = new FallsBehindOnce(new SpecStoreObjectSource(store), async () =>
+        var source = new FallsBehindOnce(new SpecStoreObjectSource(_store), async () =>
         {
-            await store.DeleteAsync("doc", null, default);
-            fresh = await store.CreateAsync(RuntimeHarness.Document("doc"), default);
+            await _store.DeleteAsync("doc", null, default);
+            fresh = await _store.CreateAsync(RuntimeHarness.Document("doc"), default);
         });
         var handler = new Recorder();
         using var informer = new Informer<PulumiPipeline>(source, new InformerOptions<PulumiPipeline>(), new FakeTimeProvider());
@@ -40,12 +40,12 @@ public sealed partial class InformerTests
     [Fact]
     public async Task An_older_version_delivered_after_a_newer_one_never_replaces_it_and_a_stale_deletion_never_drops_a_new_object()
     {
-        var first = await store.CreateAsync(RuntimeHarness.Document("doc"), default);
-        var second = await store.UpdateStatusAsync("doc", "1", new PipelineStatus { Phase = "Progressing" }, default);
+        var first = await _store.CreateAsync(RuntimeHarness.Document("doc"), default);
+        var second = await _store.UpdateStatusAsync("doc", "1", new PipelineStatus { Phase = "Progressing" }, default);
         var someoneElse = first with { Metadata = first.Metadata with { Uid = "an-older-object" } };
         // The watch replays what the list already read past: version 1 of this object, and the deletion of another
         // object of the same name (as a stream resumed from before the list would).
-        var source = new ReplaysFirst(new SpecStoreObjectSource(store),
+        var source = new ReplaysFirst(new SpecStoreObjectSource(_store),
             new WatchEvent<PulumiPipeline>(WatchEventType.Modified, first, null),
             new WatchEvent<PulumiPipeline>(WatchEventType.Deleted, someoneElse, null));
         var handler = new Recorder();
@@ -56,7 +56,7 @@ public sealed partial class InformerTests
         await informer.WaitForSyncAsync(default).WaitAsync(TimeSpan.FromSeconds(30));
 
         await source.Replayed.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await store.UpdateStatusAsync("doc", second.Metadata.ResourceVersion!, new PipelineStatus { Phase = "Ready" }, default);
+        await _store.UpdateStatusAsync("doc", second.Metadata.ResourceVersion!, new PipelineStatus { Phase = "Ready" }, default);
         await RuntimeHarness.WaitUntilAsync(() => informer.TryGet("doc", out var d) && d.Status?.Phase == "Ready", "third version cached");
 
         Assert.Equal([$"add {first.Metadata.Uid}", "update 2 -> 3"], handler.Calls);

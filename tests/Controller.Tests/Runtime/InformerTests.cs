@@ -9,16 +9,16 @@ namespace Reconciler.Controller.Tests.Runtime;
 
 public sealed partial class InformerTests : IAsyncLifetime
 {
-    private readonly string path = Path.Combine(Path.GetTempPath(), $"informer-{Guid.NewGuid():N}.db");
-    private SqliteSpecStore store = null!;
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"informer-{Guid.NewGuid():N}.db");
+    private SqliteSpecStore _store = null!;
 
     public async Task InitializeAsync() =>
-        store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = path, WatchPollInterval = TimeSpan.FromMilliseconds(5) });
+        _store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = _path, WatchPollInterval = TimeSpan.FromMilliseconds(5) });
 
     public Task DisposeAsync()
     {
-        store.Dispose();
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        _store.Dispose();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
         {
             File.Delete(file);
         }
@@ -55,10 +55,10 @@ public sealed partial class InformerTests : IAsyncLifetime
     {
         for (var i = 0; i < 7; i++)
         {
-            await store.CreateAsync(RuntimeHarness.Document($"doc-{i}"), default);
+            await _store.CreateAsync(RuntimeHarness.Document($"doc-{i}"), default);
         }
         var handler = new RecordingHandler();
-        using var informer = new Informer<PulumiPipeline>(new SpecStoreObjectSource(store),
+        using var informer = new Informer<PulumiPipeline>(new SpecStoreObjectSource(_store),
             new InformerOptions<PulumiPipeline> { PageSize = 3, Copy = SpecStoreObjectSource.Copy }, new FakeTimeProvider());
         informer.AddHandler(handler);
         using var stop = new CancellationTokenSource();
@@ -67,8 +67,8 @@ public sealed partial class InformerTests : IAsyncLifetime
         Assert.True(informer.HasSynced);
         Assert.Equal(7, informer.Keys().Count);
 
-        var created = await store.CreateAsync(RuntimeHarness.Document("doc-7"), default);
-        await store.UpdateStatusAsync("doc-7", created.Metadata.ResourceVersion!, new PipelineStatus { Phase = "Ready" }, default);
+        var created = await _store.CreateAsync(RuntimeHarness.Document("doc-7"), default);
+        await _store.UpdateStatusAsync("doc-7", created.Metadata.ResourceVersion!, new PipelineStatus { Phase = "Ready" }, default);
         await RuntimeHarness.WaitUntilAsync(() => informer.TryGet("doc-7", out var d) && d.Status?.Phase == "Ready");
 
         Assert.True(informer.TryGet("doc-7", out var first));
@@ -84,12 +84,12 @@ public sealed partial class InformerTests : IAsyncLifetime
     [Fact]
     public async Task A_watch_that_fell_behind_relists_and_reports_what_was_deleted_meanwhile()
     {
-        await store.CreateAsync(RuntimeHarness.Document("stays"), default);
-        await store.CreateAsync(RuntimeHarness.Document("goes"), default);
-        var source = new FallsBehindOnce(new SpecStoreObjectSource(store), async () =>
+        await _store.CreateAsync(RuntimeHarness.Document("stays"), default);
+        await _store.CreateAsync(RuntimeHarness.Document("goes"), default);
+        var source = new FallsBehindOnce(new SpecStoreObjectSource(_store), async () =>
         {
-            await store.DeleteAsync("goes", null, default);
-            await store.CreateAsync(RuntimeHarness.Document("arrives"), default);
+            await _store.DeleteAsync("goes", null, default);
+            await _store.CreateAsync(RuntimeHarness.Document("arrives"), default);
         });
         var handler = new RecordingHandler();
         using var informer = new Informer<PulumiPipeline>(source, new InformerOptions<PulumiPipeline>(), new FakeTimeProvider());
@@ -108,11 +108,11 @@ public sealed partial class InformerTests : IAsyncLifetime
     [Fact]
     public async Task A_periodic_resync_announces_itself_once_then_redelivers_every_cached_object()
     {
-        await store.CreateAsync(RuntimeHarness.Document("one"), default);
-        await store.CreateAsync(RuntimeHarness.Document("two"), default);
+        await _store.CreateAsync(RuntimeHarness.Document("one"), default);
+        await _store.CreateAsync(RuntimeHarness.Document("two"), default);
         var time = new FakeTimeProvider();
         var handler = new RecordingHandler();
-        using var informer = new Informer<PulumiPipeline>(new SpecStoreObjectSource(store),
+        using var informer = new Informer<PulumiPipeline>(new SpecStoreObjectSource(_store),
             new InformerOptions<PulumiPipeline> { ResyncPeriod = TimeSpan.FromMinutes(5), ResyncJitter = 0 }, time);
         informer.AddHandler(handler);
         using var stop = new CancellationTokenSource();
@@ -153,7 +153,7 @@ public sealed partial class InformerTests : IAsyncLifetime
     /// <summary>Fault injection over the real source: the first watch changes the store behind the informer's back, then expires.</summary>
     private sealed class FallsBehindOnce(IObjectSource<PulumiPipeline> inner, Func<Task> meanwhile) : IObjectSource<PulumiPipeline>
     {
-        private int watches;
+        private int _watches;
 
         public string Kind => inner.Kind;
 
@@ -162,7 +162,7 @@ public sealed partial class InformerTests : IAsyncLifetime
 
         public async IAsyncEnumerable<WatchEvent<PulumiPipeline>> WatchAsync(string? fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            if (Interlocked.Increment(ref watches) == 1)
+            if (Interlocked.Increment(ref _watches) == 1)
             {
                 await meanwhile();
                 throw new WatchExpiredException("change log pruned past the bookmark");

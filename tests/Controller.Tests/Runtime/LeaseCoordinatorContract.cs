@@ -8,7 +8,7 @@ namespace Reconciler.Controller.Tests.Runtime;
 public abstract class LeaseCoordinatorContract : IAsyncLifetime
 {
     private static readonly RuntimeMetrics Metrics = new();
-    private readonly List<LeaseCoordinator> coordinators = [];
+    private readonly List<LeaseCoordinator> _coordinators = [];
 
     protected FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2025-01-01T00:00:00Z"));
 
@@ -20,7 +20,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
 
     public virtual Task DisposeAsync()
     {
-        foreach (var coordinator in coordinators)
+        foreach (var coordinator in _coordinators)
         {
             coordinator.Dispose();
         }
@@ -52,11 +52,11 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         }
         await SettleAsync();
         AssertExactlyOneOwnerPerShard();
-        Assert.Equal(shares.Order(), coordinators.Select(c => c.HeldShards.Count).Order());
+        Assert.Equal(shares.Order(), _coordinators.Select(c => c.HeldShards.Count).Order());
 
         var rows = (await Store.ListAsync(default)).Where(r => r.Name.StartsWith("shard-", StringComparison.Ordinal)).ToList();
         Assert.Equal(16, rows.Count);
-        foreach (var coordinator in coordinators)
+        foreach (var coordinator in _coordinators)
         {
             Assert.All(coordinator.HeldShards, s => Assert.Equal(coordinator.Identity, rows.Single(r => r.Name == LeaseCoordinator.ShardName(s)).Holder));
         }
@@ -70,14 +70,14 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         var leaving = Join("c");
         await SettleAsync();
         await leaving.ReleaseAllAsync(default);
-        coordinators.Remove(leaving);
+        _coordinators.Remove(leaving);
         leaving.Dispose();
 
         var started = Time.GetUtcNow();
         await SettleAsync();
         Assert.True(Time.GetUtcNow() - started <= Options.LeaseDuration, $"took {Time.GetUtcNow() - started}");
         AssertExactlyOneOwnerPerShard();
-        Assert.Equal([8, 8], coordinators.Select(c => c.HeldShards.Count));
+        Assert.Equal([8, 8], _coordinators.Select(c => c.HeldShards.Count));
     }
 
     [Fact]
@@ -89,20 +89,20 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         await SettleAsync();
         var orphaned = crashed.HeldShards;
         Assert.NotEmpty(orphaned);
-        coordinators.Remove(crashed);
+        _coordinators.Remove(crashed);
 
         var started = Time.GetUtcNow();
-        while (coordinators.Sum(c => c.HeldShards.Count) < 16)
+        while (_coordinators.Sum(c => c.HeldShards.Count) < 16)
         {
             Time.Advance(Options.RetryInterval);
-            foreach (var coordinator in coordinators)
+            foreach (var coordinator in _coordinators)
             {
                 await coordinator.TickAsync(default);
             }
             // Safety at every step: a shard the crashed replica still believes in is never worked on by two.
             foreach (var shard in Enumerable.Range(0, 16))
             {
-                var owners = coordinators.Append(crashed).Count(c => c.TryGetTenure(shard, out _));
+                var owners = _coordinators.Append(crashed).Count(c => c.TryGetTenure(shard, out _));
                 Assert.True(owners <= 1, $"shard {shard} has {owners} owners at {Time.GetUtcNow() - started}");
             }
             Assert.True(Time.GetUtcNow() - started <= Options.LeaseDuration + Options.RenewInterval, "failover too slow");
@@ -118,7 +118,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
     {
         var faulty = new FaultyLeaseStore(Store);
         var coordinator = new LeaseCoordinator(faulty, "flaky", Options, Time, metrics: Metrics);
-        coordinators.Add(coordinator);
+        _coordinators.Add(coordinator);
         var lost = new List<int>();
         coordinator.Subscribe(new LostRecorder(lost));
         await coordinator.TickAsync(default);
@@ -141,7 +141,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
     {
         var clock = new SteppedWallClock(Time);
         var coordinator = new LeaseCoordinator(Store, "fenced", Options, clock, metrics: Metrics);
-        coordinators.Add(coordinator);
+        _coordinators.Add(coordinator);
         await coordinator.TickAsync(default);
         Assert.True(coordinator.TryGetTenure(3, out var tenure));
 
@@ -166,7 +166,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
     {
         var slow = new SlowLeaseStore(Store, Time);
         var coordinator = new LeaseCoordinator(slow, "patient", Options, Time, metrics: Metrics);
-        coordinators.Add(coordinator);
+        _coordinators.Add(coordinator);
         await coordinator.TickAsync(default);
         var tenures = Enumerable.Range(0, 16).Select(s => coordinator.TryGetTenure(s, out var t) ? t : throw new InvalidOperationException($"shard {s} not held")).ToList();
 
@@ -205,7 +205,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         var options = Options with { OperationTimeout = TimeSpan.FromSeconds(10) };
         var slow = new SlowLeaseStore(Store, Time);
         var coordinator = new LeaseCoordinator(slow, "stalled", options, Time, metrics: Metrics);
-        coordinators.Add(coordinator);
+        _coordinators.Add(coordinator);
         await coordinator.TickAsync(default);
         var acquired = Time.GetUtcNow();
         await using var h = await RuntimeHarness.CreateAsync(shards: coordinator, time: Time);
@@ -257,7 +257,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         Assert.Equal(16, (await Store.ReadSettingAsync(LeaseCoordinator.ShardCountSetting, default))?.Value);
 
         var other = new LeaseCoordinator(Store, "other", Options with { Shards = 8 }, Time, metrics: Metrics);
-        coordinators.Add(other);
+        _coordinators.Add(other);
         var refused = await Assert.ThrowsAsync<ShardCountMismatchException>(() => other.JoinAsync(default));
         Assert.Equal(16, refused.Recorded);
         Assert.Equal(8, refused.Configured);
@@ -282,10 +282,10 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         await old.TickAsync(default);
 
         // It crashes: its heartbeat and leases must run out (plus the skew margin) before another count may be recorded.
-        coordinators.Remove(old);
+        _coordinators.Remove(old);
         old.Dispose();
         var other = new LeaseCoordinator(Store, "new", Options with { Shards = 8 }, Time, metrics: Metrics);
-        coordinators.Add(other);
+        _coordinators.Add(other);
         Time.Advance(Options.LeaseDuration);
         await Assert.ThrowsAsync<ShardCountMismatchException>(() => other.JoinAsync(default));
         Time.Advance(Options.ClockSkewMargin + TimeSpan.FromMilliseconds(1));
@@ -304,7 +304,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
     protected LeaseCoordinator Join(string identity)
     {
         var coordinator = new LeaseCoordinator(Store, identity, Options, Time, metrics: Metrics);
-        coordinators.Add(coordinator);
+        _coordinators.Add(coordinator);
         return coordinator;
     }
 
@@ -314,11 +314,11 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
         for (var round = 0; round < 20; round++)
         {
             var settled = true;
-            foreach (var coordinator in coordinators)
+            foreach (var coordinator in _coordinators)
             {
                 settled &= await coordinator.TickAsync(default);
             }
-            if (settled && coordinators.Sum(c => c.HeldShards.Count) == 16)
+            if (settled && _coordinators.Sum(c => c.HeldShards.Count) == 16)
             {
                 return;
             }
@@ -331,7 +331,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
     {
         foreach (var shard in Enumerable.Range(0, 16))
         {
-            Assert.Equal(1, coordinators.Count(c => c.HeldShards.Contains(shard)));
+            Assert.Equal(1, _coordinators.Count(c => c.HeldShards.Contains(shard)));
         }
     }
 

@@ -11,15 +11,15 @@ namespace Reconciler.Controller.Tests.Runtime;
 internal sealed class RuntimeHarness : IAsyncDisposable
 {
     private static readonly RuntimeMetrics Metrics = new();
-    private readonly CancellationTokenSource informerStop = new();
-    private Task informerRun = Task.CompletedTask;
+    private readonly CancellationTokenSource _informerStop = new();
+    private Task _informerRun = Task.CompletedTask;
 
-    private readonly string? databasePath;
+    private readonly string? _databasePath;
 
     private RuntimeHarness(ISpecStore store, string? databasePath, int workers, TimeSpan? resync, TimeSpan? reconcileTimeout, IShardOwnership? shards, FakeTimeProvider? time, Microsoft.Extensions.Logging.ILogger<Controller<PulumiPipeline>>? logger = null)
     {
         Time = time ?? new FakeTimeProvider(DateTimeOffset.Parse("2025-01-01T00:00:00Z"));
-        this.databasePath = databasePath;
+        _databasePath = databasePath;
         Name = $"test-{Guid.NewGuid():N}"[..16];
         Store = store;
         Source = new SpecStoreObjectSource(Store);
@@ -62,7 +62,7 @@ internal sealed class RuntimeHarness : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        informerRun = Task.Run(() => Informer.RunAsync(informerStop.Token));
+        _informerRun = Task.Run(() => Informer.RunAsync(_informerStop.Token));
         await Informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         Controller.Start();
     }
@@ -106,19 +106,19 @@ internal sealed class RuntimeHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Controller.StopAsync(CancellationToken.None);
-        await informerStop.CancelAsync();
-        await informerRun;
+        await _informerStop.CancelAsync();
+        await _informerRun;
         Controller.Dispose();
         Informer.Dispose();
         Recorder.Dispose();
-        informerStop.Dispose();
+        _informerStop.Dispose();
         if (Store is IDisposable disposable)
         {
             disposable.Dispose();
         }
-        if (databasePath is not null)
+        if (_databasePath is not null)
         {
-            foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
+            foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
             {
                 File.Delete(file);
             }

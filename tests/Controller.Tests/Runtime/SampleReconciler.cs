@@ -7,23 +7,23 @@ namespace Reconciler.Controller.Tests.Runtime;
 /// <summary>A reconciler in the shape the pipeline controller will have: it writes Ready and observedGeneration through a StatusWriter.</summary>
 internal sealed class SampleReconciler(StatusWriter<PulumiPipeline, PipelineStatus> status, TimeProvider time) : IReconciler<PulumiPipeline>
 {
-    private readonly ConcurrentDictionary<string, int> reconciles = new();
-    private readonly ConcurrentDictionary<string, int> finalizes = new();
+    private readonly ConcurrentDictionary<string, int> _reconciles = new();
+    private readonly ConcurrentDictionary<string, int> _finalizes = new();
 
     /// <summary>Runs before the status write; a test makes it throw, block or ask to requeue.</summary>
     public Func<PulumiPipeline, CancellationToken, Task<ReconcileResult?>>? Behaviour { get; set; }
 
     public Func<PulumiPipeline, CancellationToken, Task<ReconcileResult>>? FinalizeBehaviour { get; set; }
 
-    public int Reconciles(string name) => reconciles.GetValueOrDefault(name);
+    public int Reconciles(string name) => _reconciles.GetValueOrDefault(name);
 
-    public int Finalizes(string name) => finalizes.GetValueOrDefault(name);
+    public int Finalizes(string name) => _finalizes.GetValueOrDefault(name);
 
-    public int TotalReconciles => reconciles.Values.Sum();
+    public int TotalReconciles => _reconciles.Values.Sum();
 
     public async Task<ReconcileResult> ReconcileAsync(PulumiPipeline entity, CancellationToken cancellationToken)
     {
-        reconciles.AddOrUpdate(entity.Metadata.Name, 1, (_, n) => n + 1);
+        _reconciles.AddOrUpdate(entity.Metadata.Name, 1, (_, n) => n + 1);
         if (Behaviour is { } behaviour && await behaviour(entity, cancellationToken) is { } result)
         {
             return result;
@@ -50,7 +50,7 @@ internal sealed class SampleReconciler(StatusWriter<PulumiPipeline, PipelineStat
 
     public async Task<ReconcileResult> FinalizeAsync(PulumiPipeline entity, CancellationToken cancellationToken)
     {
-        finalizes.AddOrUpdate(entity.Metadata.Name, 1, (_, n) => n + 1);
+        _finalizes.AddOrUpdate(entity.Metadata.Name, 1, (_, n) => n + 1);
         return FinalizeBehaviour is { } behaviour ? await behaviour(entity, cancellationToken) : ReconcileResult.Done;
     }
 }

@@ -6,20 +6,20 @@ namespace Reconciler.Controller.Tests.Runtime;
 
 public sealed class SqliteLeaseCoordinatorTests : LeaseCoordinatorContract
 {
-    private readonly string path = Path.Combine(Path.GetTempPath(), $"leases-{Guid.NewGuid():N}.db");
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"leases-{Guid.NewGuid():N}.db");
 
     protected override async Task<ILeaseStore> OpenStoreAsync()
     {
         // The lease table lives in the spec store's file, next to its tables.
-        using var specs = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = path });
-        return await SqliteLeaseStore.OpenAsync(path, default);
+        using var specs = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = _path });
+        return await SqliteLeaseStore.OpenAsync(_path, default);
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
         {
             File.Delete(file);
         }

@@ -278,7 +278,7 @@ public sealed class WorkQueueTests
     /// <summary>client-go's semantics, written as plainly as possible, to check the real queue against.</summary>
     private sealed class QueueModel(FakeTimeProvider time)
     {
-        private readonly Dictionary<int, int> failures = [];
+        private readonly Dictionary<int, int> _failures = [];
 
         public List<int> Queued { get; } = [];
         public HashSet<int> Dirty { get; } = [];
@@ -341,10 +341,10 @@ public sealed class WorkQueueTests
             }
         }
 
-        public void Fail(int key) => failures[key] = Failures(key) + 1;
+        public void Fail(int key) => _failures[key] = Failures(key) + 1;
 
-        public int Failures(int key) => failures.GetValueOrDefault(key);
+        public int Failures(int key) => _failures.GetValueOrDefault(key);
 
-        public void Forget(int key) => failures.Remove(key);
+        public void Forget(int key) => _failures.Remove(key);
     }
 }

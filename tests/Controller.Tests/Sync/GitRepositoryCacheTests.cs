@@ -5,57 +5,57 @@ namespace Reconciler.Controller.Tests.Sync;
 
 public sealed class GitRepositoryCacheTests : IDisposable
 {
-    private readonly ConfigRepository repo = new();
-    private readonly string cacheFolder = Path.Combine(Path.GetTempPath(), "reconciler-cache-" + Guid.NewGuid().ToString("N"));
-    private readonly GitRepositoryCache cache;
+    private readonly ConfigRepository _repo = new();
+    private readonly string _cacheFolder = Path.Combine(Path.GetTempPath(), "reconciler-cache-" + Guid.NewGuid().ToString("N"));
+    private readonly GitRepositoryCache _cache;
 
-    public GitRepositoryCacheTests() => cache = new GitRepositoryCache(cacheFolder, GitCredentials.None, NullLogger.Instance);
+    public GitRepositoryCacheTests() => _cache = new GitRepositoryCache(_cacheFolder, GitCredentials.None, NullLogger.Instance);
 
     public void Dispose()
     {
-        repo.Dispose();
-        ConfigRepository.DeleteFolder(cacheFolder);
+        _repo.Dispose();
+        ConfigRepository.DeleteFolder(_cacheFolder);
     }
 
     [Fact]
     public async Task Branch_tag_and_commit_resolve_and_a_branch_move_is_seen_on_the_next_fetch()
     {
-        repo.Write("specs/a.json", SyncDocuments.Json("a"));
-        var first = repo.Commit("first");
-        repo.Tag("v1", first);
-        repo.Write("specs/b.json", SyncDocuments.Json("b"));
-        var second = repo.Commit("second");
+        _repo.Write("specs/a.json", SyncDocuments.Json("a"));
+        var first = _repo.Commit("first");
+        _repo.Tag("v1", first);
+        _repo.Write("specs/b.json", SyncDocuments.Json("b"));
+        var second = _repo.Commit("second");
 
-        Assert.Equal(second, await cache.FetchAsync(new GitSource(repo.Folder, repo.Branch, "specs"), CancellationToken.None));
-        Assert.Equal(first, await cache.FetchAsync(new GitSource(repo.Folder, "v1", "specs"), CancellationToken.None));
-        Assert.Equal(first, await cache.FetchAsync(new GitSource(repo.Folder, first[..10], "specs"), CancellationToken.None));
+        Assert.Equal(second, await _cache.FetchAsync(new GitSource(_repo.Folder, _repo.Branch, "specs"), CancellationToken.None));
+        Assert.Equal(first, await _cache.FetchAsync(new GitSource(_repo.Folder, "v1", "specs"), CancellationToken.None));
+        Assert.Equal(first, await _cache.FetchAsync(new GitSource(_repo.Folder, first[..10], "specs"), CancellationToken.None));
 
-        var source = new GitSource(repo.FileUrl, repo.Branch, "specs");
-        Assert.Equal(second, await cache.FetchAsync(source, CancellationToken.None));
-        var atFirst = await cache.CheckoutAsync(source, first, CancellationToken.None);
+        var source = new GitSource(_repo.FileUrl, _repo.Branch, "specs");
+        Assert.Equal(second, await _cache.FetchAsync(source, CancellationToken.None));
+        var atFirst = await _cache.CheckoutAsync(source, first, CancellationToken.None);
         Assert.Equal(["a.json"], Directory.GetFiles(atFirst).Select(Path.GetFileName));
-        var atSecond = await cache.CheckoutAsync(source, second, CancellationToken.None);
+        var atSecond = await _cache.CheckoutAsync(source, second, CancellationToken.None);
         Assert.Equal(["a.json", "b.json"], Directory.GetFiles(atSecond).Select(Path.GetFileName).Order());
 
         // A force-push: the branch goes back to the first commit, and a new commit deletes a file.
-        repo.ResetHard(first);
-        repo.Delete("specs/a.json");
-        repo.Write("specs/c.yaml", SyncDocuments.Yaml("c"));
-        var rewritten = repo.Commit("rewritten");
-        Assert.Equal(rewritten, await cache.FetchAsync(source, CancellationToken.None));
-        Assert.Equal(["c.yaml"], Directory.GetFiles(await cache.CheckoutAsync(source, rewritten, CancellationToken.None)).Select(Path.GetFileName));
+        _repo.ResetHard(first);
+        _repo.Delete("specs/a.json");
+        _repo.Write("specs/c.yaml", SyncDocuments.Yaml("c"));
+        var rewritten = _repo.Commit("rewritten");
+        Assert.Equal(rewritten, await _cache.FetchAsync(source, CancellationToken.None));
+        Assert.Equal(["c.yaml"], Directory.GetFiles(await _cache.CheckoutAsync(source, rewritten, CancellationToken.None)).Select(Path.GetFileName));
     }
 
     [Fact]
     public async Task An_unknown_ref_or_repository_is_an_error_that_names_it()
     {
-        repo.Write("a.json", SyncDocuments.Json("a"));
-        repo.Commit("first");
+        _repo.Write("a.json", SyncDocuments.Json("a"));
+        _repo.Commit("first");
 
-        var noRef = await Assert.ThrowsAsync<GitSourceException>(() => cache.FetchAsync(new GitSource(repo.Folder, "no-such-branch", ""), CancellationToken.None));
+        var noRef = await Assert.ThrowsAsync<GitSourceException>(() => _cache.FetchAsync(new GitSource(_repo.Folder, "no-such-branch", ""), CancellationToken.None));
         Assert.Contains("'no-such-branch'", noRef.Message, StringComparison.Ordinal);
         var missing = Path.Combine(Path.GetTempPath(), "no-such-repo-" + Guid.NewGuid().ToString("N"));
-        await Assert.ThrowsAsync<GitSourceException>(() => cache.FetchAsync(new GitSource(missing, "main", ""), CancellationToken.None));
+        await Assert.ThrowsAsync<GitSourceException>(() => _cache.FetchAsync(new GitSource(missing, "main", ""), CancellationToken.None));
     }
 
     [Fact]

@@ -4,11 +4,11 @@ namespace Reconciler.Controller.Tests.Sync;
 
 public sealed class RevisionLoaderTests : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "reconciler-load-" + Guid.NewGuid().ToString("N"));
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "reconciler-load-" + Guid.NewGuid().ToString("N"));
 
-    public RevisionLoaderTests() => Directory.CreateDirectory(folder);
+    public RevisionLoaderTests() => Directory.CreateDirectory(_folder);
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public async Task Json_yaml_and_a_yaml_stream_are_read_in_path_order_with_their_lines()
@@ -19,7 +19,7 @@ public sealed class RevisionLoaderTests : IDisposable
         Write("README.md", "not a document");
         Write(".github/workflow.yaml", "on: push");
 
-        var loaded = await RevisionLoader.LoadAsync(folder, CancellationToken.None);
+        var loaded = await RevisionLoader.LoadAsync(_folder, CancellationToken.None);
 
         Assert.Empty(loaded.Errors);
         Assert.Equal(["alpha", "bravo", "charlie", "delta"], loaded.Documents.Select(d => d.Document.Metadata.Name));
@@ -39,7 +39,7 @@ public sealed class RevisionLoaderTests : IDisposable
         Write("broken.json", "{\n  \"apiVersion\": \"reconciler/v1\",\n  \"kind\": \n}");
         Write("syntax.yaml", "metadata:\n  name: x\n  - y\n");
 
-        var loaded = await RevisionLoader.LoadAsync(folder, CancellationToken.None);
+        var loaded = await RevisionLoader.LoadAsync(_folder, CancellationToken.None);
 
         Assert.Empty(loaded.Documents);
         var firstLines = SyncDocuments.Yaml("first").Split('\n').Length;
@@ -56,7 +56,7 @@ public sealed class RevisionLoaderTests : IDisposable
         Write("one.json", SyncDocuments.Json("same"));
         Write("two.yaml", SyncDocuments.Yaml("same"));
 
-        var loaded = await RevisionLoader.LoadAsync(folder, CancellationToken.None);
+        var loaded = await RevisionLoader.LoadAsync(_folder, CancellationToken.None);
 
         var error = Assert.Single(loaded.Errors);
         Assert.Equal("one.json:1: $.metadata.name: 'same' is declared more than once (also at two.yaml:1)", error);
@@ -64,7 +64,7 @@ public sealed class RevisionLoaderTests : IDisposable
 
     private void Write(string file, string text)
     {
-        var path = Path.Combine(folder, file);
+        var path = Path.Combine(_folder, file);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
     }

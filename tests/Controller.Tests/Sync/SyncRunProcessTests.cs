@@ -16,9 +16,9 @@ namespace Reconciler.Controller.Tests.Sync;
 public sealed class SyncRunProcessTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private readonly string directory = Directory.CreateTempSubdirectory("reconciler-sync-run-").FullName;
+    private readonly string _directory = Directory.CreateTempSubdirectory("reconciler-sync-run-").FullName;
 
-    public void Dispose() => ConfigRepository.DeleteFolder(directory);
+    public void Dispose() => ConfigRepository.DeleteFolder(_directory);
 
     [Fact]
     public async Task Run_syncs_the_repository_under_the_lease_converges_it_and_a_signed_webhook_brings_the_next_commit()
@@ -27,7 +27,7 @@ public sealed class SyncRunProcessTests : IDisposable
         using var repo = new ConfigRepository();
         repo.Write("deploy/site.yaml", SyncDocuments.Yaml("site"));
         var first = repo.Commit("first");
-        var database = Path.Combine(directory, "reconciler.db");
+        var database = Path.Combine(_directory, "reconciler.db");
         var environment = new Dictionary<string, string>
         {
             ["AWS_REGION"] = LocalCloudInfo.DefaultRegion,
@@ -39,7 +39,7 @@ public sealed class SyncRunProcessTests : IDisposable
         };
         await using var run = RunningReconciler.Start(
             ["run", "--store", $"sqlite:{database}", "--aws-endpoint-url", cloud.Server.Endpoint.ToString(), "--health-port", "0", "--status-port", "0",
-             "--sync-ref", repo.Branch, "--sync-interval", "1h", "--sync-cache-dir", Path.Combine(directory, "cache")],
+             "--sync-ref", repo.Branch, "--sync-interval", "1h", "--sync-cache-dir", Path.Combine(_directory, "cache")],
             environment);
         var started = await run.WaitForOutputAsync(new Regex(@"health on (?<address>http://127\.0\.0\.1:\d+/?), .*syncing .*//deploy @ \S+ \(webhook on\)"), Patience);
 

@@ -6,7 +6,7 @@ namespace Reconciler.Controller.Tests.Tracing;
 /// <summary>Collects the measurements of the meters a test chooses, with their tags, so parallel tests can tell theirs apart.</summary>
 public sealed class MetricRecorder : IDisposable
 {
-    private readonly MeterListener listener = new();
+    private readonly MeterListener _listener = new();
 
     /// <summary>Records one meter instance only.</summary>
     public MetricRecorder(Meter meter)
@@ -16,16 +16,16 @@ public sealed class MetricRecorder : IDisposable
 
     public MetricRecorder(Func<Meter, bool> meters)
     {
-        listener.InstrumentPublished = (instrument, l) =>
+        _listener.InstrumentPublished = (instrument, l) =>
         {
             if (meters(instrument.Meter))
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
-        listener.Start();
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.Start();
     }
 
     public ConcurrentQueue<(string Instrument, double Value, IReadOnlyDictionary<string, object?> Tags)> Measurements { get; } = new();
@@ -43,5 +43,5 @@ public sealed class MetricRecorder : IDisposable
         Measurements.Enqueue((instrument.Name, value, copy));
     }
 
-    public void Dispose() => listener.Dispose();
+    public void Dispose() => _listener.Dispose();
 }
