@@ -212,7 +212,7 @@ internal static class ControllerScenario
     }
 
     /// <summary>The client settings a measurement ran with, stated next to its figures.</summary>
-    private static string DescribeClients(AwsClientOptions options)
+    internal static string DescribeClients(AwsClientOptions options)
     {
         var limit = options.RateLimit;
         var rate = limit.PermitsPerSecond <= 0 ? "off" : $"{limit.PermitsPerSecond:0}/s per service, bursts of {limit.Burst}";
@@ -220,7 +220,7 @@ internal static class ControllerScenario
             $"circuit breaker {(options.CircuitBreaker.Enabled ? "on" : "off")}";
     }
 
-    private static (ReconcilerHost Host, PipelineController Controller) NewController(ISpecStore store, AwsClients clients, PipelineControllerOptions options)
+    internal static (ReconcilerHost Host, PipelineController Controller) NewController(ISpecStore store, AwsClients clients, PipelineControllerOptions options)
     {
         var host = new ReconcilerHost(store, clients.Services, new ReconcilerHostOptions { ResyncPeriod = TimeSpan.FromHours(1) }, TimeProvider.System, NullLoggerFactory.Instance);
         var controller = new PipelineController(host, options);
@@ -228,7 +228,7 @@ internal static class ControllerScenario
         return (host, controller);
     }
 
-    private static async Task StartAsync(ReconcilerHost host, CancellationToken cancellationToken)
+    internal static async Task StartAsync(ReconcilerHost host, CancellationToken cancellationToken)
     {
         await host.StartAsync(cancellationToken);
         await host.WaitForCacheSyncAsync(cancellationToken);
@@ -349,7 +349,7 @@ internal static class ControllerScenario
 
     // Listing the store deserializes every document: done only once the controller is idle (the specs were stored
     // before it started, so its first list enqueued them all), not every 200 ms, which at 100,000 specs took a core.
-    private static async Task WaitReadyAsync(ISpecStore store, PipelineController controller, int count, CancellationToken cancellationToken)
+    internal static async Task WaitReadyAsync(ISpecStore store, PipelineController controller, int count, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // 10 minutes, or 20 ms a spec (at 10 specs/s a run is broken, not slow): 100,000 specs took 10 minutes and more under load.
@@ -374,7 +374,7 @@ internal static class ControllerScenario
         }
     }
 
-    private static async Task WaitIdleAsync(PipelineController controller, CancellationToken cancellationToken)
+    internal static async Task WaitIdleAsync(PipelineController controller, CancellationToken cancellationToken)
     {
         var queue = controller.Controller.Queue;
         while (queue.Count > 0 || queue.DelayedCount > 0 || queue.Processing().Count > 0)
@@ -383,7 +383,7 @@ internal static class ControllerScenario
         }
     }
 
-    private static string ByOperation(IReadOnlyDictionary<string, long> calls) => string.Join(", ", calls.Select(c => $"{c.Key} {c.Value:N0}"));
+    internal static string ByOperation(IReadOnlyDictionary<string, long> calls) => string.Join(", ", calls.Select(c => $"{c.Key} {c.Value:N0}"));
 
     private static void PrintCalls(IReadOnlyDictionary<string, long> calls)
     {

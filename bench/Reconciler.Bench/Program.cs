@@ -11,6 +11,7 @@ var scenarios = new Dictionary<string, Func<string[], CancellationToken, Task<in
     ["render"] = RenderScenario.RunAsync,
     ["sync"] = SyncScenario.RunAsync,
     ["pulumi"] = PulumiScenario.RunAsync,
+    ["template"] = TemplateScenario.RunAsync,
 };
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var scenario))
 {
