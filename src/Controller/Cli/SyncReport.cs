@@ -23,6 +23,12 @@ public static class SyncReport
             return lines;
         }
         var suffix = dryRun ? " (dry run)" : "";
+        // Templates first: they are written before the specs that name them.
+        foreach (var change in plan.Templates.Where(c => c.Action is not SyncAction.Unchanged))
+        {
+            lines.Add($"{Symbol(change.Action)} pulumipipelinetemplate/{change.Name} {Verb(change.Action)}{suffix}{(change.File is null ? "" : $"  ({change.File})")}");
+            lines.AddRange(change.Deltas.Select(d => $"    {d.Path}: {Cut(d.Old)} → {Cut(d.New)}"));
+        }
         foreach (var change in plan.Changes.Where(c => c.Action is not SyncAction.Unchanged))
         {
             lines.Add($"{Symbol(change.Action)} pulumipipeline/{change.Name} {Verb(change.Action)}{suffix}{(change.File is null ? "" : $"  ({change.File})")}");
@@ -55,6 +61,10 @@ public static class SyncReport
             return text.ToString();
         }
         text.AppendLine("| document | change | file | fields |").AppendLine("|---|---|---|---|");
+        foreach (var change in plan.Templates.Where(c => c.Action is not SyncAction.Unchanged))
+        {
+            text.AppendLine($"| template `{change.Name}` | {Verb(change.Action)} | {Escape(change.File ?? "")} | {change.Deltas.Count} |");
+        }
         foreach (var change in plan.Changes.Where(c => c.Action is not SyncAction.Unchanged))
         {
             text.AppendLine($"| `{change.Name}` | {Verb(change.Action)} | {Escape(change.File ?? "")} | {change.Deltas.Count} |");

@@ -57,6 +57,11 @@ public sealed class SyncTemplateTests
         Assert.Equal(SyncAction.Update, change.Action);
         Assert.Contains(change.Deltas, d => d.Path == "$.spec.build.image" && d.New == "\"aws/codebuild/standard:8.0\"");
         Assert.All(updated.Plan.Changes, c => Assert.Equal(SyncAction.Unchanged, c.Action));
+        // The reports (text and the pull-request Markdown) list the template's change, not only the specs'.
+        var report = Reconciler.Controller.Cli.SyncReport.Text(h.Source(), updated, dryRun: true, []);
+        Assert.Contains("~ pulumipipelinetemplate/standard-service configured (dry run)  (templates/standard-service.json)", report);
+        Assert.Contains("    $.spec.build.image: \"aws/codebuild/standard:7.0\" → \"aws/codebuild/standard:8.0\"", report);
+        Assert.Contains("| template `standard-service` | configured | templates/standard-service.json | 1 |", Reconciler.Controller.Cli.SyncReport.Markdown(h.Source(), updated, []), StringComparison.Ordinal);
         template = await h.Store.Templates.GetAsync("standard-service", None);
         Assert.Equal(2, template!.Metadata.Generation);
         Assert.Equal("aws/codebuild/standard:8.0", (string?)template.Spec["build"]!["image"]);
