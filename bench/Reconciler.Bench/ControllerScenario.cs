@@ -35,27 +35,19 @@ internal static class ControllerScenario
         try
         {
             await using var cloud = await LocalCloudProcess.StartAsync([website.Spec.Pulumi.AccessTokenParameter], cancellationToken);
-            using var clients = new AwsClients(EmbeddedCloud.ClientOptionsFor(cloud.Endpoint), null, environment: _ => null);
+            var clientOptions = EmbeddedCloud.ClientOptionsFor(cloud.Endpoint);
+            var clientSettings = DescribeClients(clientOptions);
+            using var clients = new AwsClients(clientOptions, null, environment: _ => null);
             await using var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(work.FullName, "bench.db") }, cancellationToken: cancellationToken);
             var options = new PipelineControllerOptions { Workers = workers, BatchWindow = TimeSpan.FromMilliseconds(50) };
-            Console.WriteLine($"controller bench: {Environment.ProcessorCount} cores, {workers} workers, SQLite store, LocalCloud in its own process over HTTP, direct engine, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
+            Console.WriteLine($"controller bench: {Environment.ProcessorCount} cores, {workers} workers, SQLite store, LocalCloud in its own process over HTTP, direct engine, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC; {clientSettings}");
             Console.WriteLine();
 
             // 1. Cold convergence.
-            await CreateAsync(store, Enumerable.Range(0, cold).Select(Spec), cancellationToken);
-            await cloud.ResetCountersAsync(cancellationToken);
-            var clock = Stopwatch.StartNew();
-            var (coldHost, coldController) = NewController(store, clients, options);
-            await using (coldHost)
-            {
-                await StartAsync(coldHost, cancellationToken);
-                await WaitReadyAsync(store, coldController, cold, cancellationToken);
-                clock.Stop();
-                await coldHost.StopAsync(cancellationToken);
-            }
-            Console.WriteLine($"## cold convergence: {cold:N0} specs × 3 stages ({cold / 100:N0} with a pipeline)");
+            var coldSeconds = await ConvergeColdAsync(store, cloud, clients, options, Enumerable.Range(0, cold).Select(Spec).ToList(), cancellationToken);
+            Console.WriteLine($"## cold convergence: {cold:N0} specs × 3 stages ({cold / 100:N0} with a pipeline); {clientSettings}");
             Console.WriteLine();
-            Console.WriteLine($"every spec Ready in {clock.Elapsed.TotalSeconds:0.00} s; API calls by operation:");
+            Console.WriteLine($"every spec Ready in {coldSeconds:0.00} s; API calls by operation:");
             PrintCalls(await cloud.RequestsAsync(cancellationToken));
 
             // 2. Steady-state resync of many specs, after they converged.
@@ -69,7 +61,7 @@ internal static class ControllerScenario
                 await WaitReadyAsync(store, controller, steady, cancellationToken);
                 var convergeSeconds = converge.Elapsed.TotalSeconds;
                 var convergeCalls = await cloud.RequestsAsync(cancellationToken);
-                Console.WriteLine($"## cold convergence at scale: the other {steady - cold:N0} specs Ready in {convergeSeconds:0.0} s = {(steady - cold) / convergeSeconds:0} specs/s (client rate limit off); {convergeCalls.Values.Sum():N0} API calls: {ByOperation(convergeCalls)}");
+                Console.WriteLine($"## cold convergence at scale: the other {steady - cold:N0} specs Ready in {convergeSeconds:0.0} s = {(steady - cold) / convergeSeconds:0} specs/s ({clientSettings}); {convergeCalls.Values.Sum():N0} API calls: {ByOperation(convergeCalls)}");
                 Console.WriteLine();
 
                 var batched = await MeasureResyncAsync(store, cloud, controller, () => controller.ResyncNow(), cancellationToken);
@@ -86,7 +78,7 @@ internal static class ControllerScenario
                     await naiveHost.StopAsync(cancellationToken);
                 }
 
-                Console.WriteLine($"## steady-state resync of {steady:N0} specs (no drift)");
+                Console.WriteLine($"## steady-state resync of {steady:N0} specs (no drift); {clientSettings}");
                 Console.WriteLine();
                 Console.WriteLine("| observer | wall time (s) | API calls | store writes |");
                 Console.WriteLine("|---|---|---|---|");
@@ -118,7 +110,7 @@ internal static class ControllerScenario
                         Console.WriteLine($"## `reconciler run` alone ({Describe(environment)}) failed: {ex.Message}");
                         continue;
                     }
-                    Console.WriteLine($"## `reconciler run` alone in its process ({Describe(environment)}): start, then its periodic resync ({workers} workers, no shards, no client-side rate limit, resync every {alone.ResyncPeriod.TotalSeconds:0} s ± 10%)");
+                    Console.WriteLine($"## `reconciler run` alone in its process ({Describe(environment)}): start, then its periodic resync ({workers} workers, no shards, clients: rate limit off (--aws-rate-limit 0), retries and circuit breaker at run's defaults, resync every {alone.ResyncPeriod.TotalSeconds:0} s ± 10%)");
                     Console.WriteLine();
                     Console.WriteLine("| pass | wall time (s) | reconciles | API calls | calls by operation |");
                     Console.WriteLine("|---|---|---|---|---|");
@@ -157,6 +149,77 @@ internal static class ControllerScenario
     }
 
     /// <summary>A composition root with the pipeline controller added, not started; the resync never comes on its own.</summary>
+    /// <summary>
+    /// <c>controller-rate [specs=1000] [workers=256]</c>: cold convergence with the clients exactly as <c>run</c> builds them
+    /// by default (20 requests/s per service, bursts of 40), against its floor: the busiest service's calls ÷ its rate.
+    /// </summary>
+    public static async Task<int> RunDefaultRateAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var cold = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000;
+        var workers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 256;
+        var website = Sample("website.json");
+        var payments = Sample("payments-pipeline.json");
+        PulumiPipeline Spec(int i) => Named(i % 100 == 99 ? payments : website, $"s{i:D5}");
+        var work = Directory.CreateTempSubdirectory("reconciler-bench-controller-rate-");
+        try
+        {
+            await using var cloud = await LocalCloudProcess.StartAsync([website.Spec.Pulumi.AccessTokenParameter], cancellationToken);
+            var loopback = EmbeddedCloud.ClientOptionsFor(cloud.Endpoint);
+            // Only where to call and with which key come from the bench; the rest is run's default.
+            var clientOptions = new AwsClientOptions { Region = loopback.Region, EndpointUrl = loopback.EndpointUrl, Credentials = loopback.Credentials };
+            var clientSettings = DescribeClients(clientOptions);
+            using var clients = new AwsClients(clientOptions, null, environment: _ => null);
+            await using var store = await SqliteSpecStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(work.FullName, "bench.db") }, cancellationToken: cancellationToken);
+            var options = new PipelineControllerOptions { Workers = workers, BatchWindow = TimeSpan.FromMilliseconds(50) };
+            Console.WriteLine($"controller bench, default rate limit: {Environment.ProcessorCount} cores, {workers} workers, SQLite store, LocalCloud in its own process over HTTP, direct engine; {clientSettings}");
+            Console.WriteLine();
+
+            var seconds = await ConvergeColdAsync(store, cloud, clients, options, Enumerable.Range(0, cold).Select(Spec).ToList(), cancellationToken);
+            var calls = await cloud.RequestsAsync(cancellationToken);
+            var limit = clientOptions.RateLimit;
+            var (service, serviceCalls) = calls.GroupBy(c => c.Key.Split('.')[0], StringComparer.Ordinal)
+                .Select(g => (Service: g.Key, Calls: g.Sum(c => c.Value)))
+                .MaxBy(g => g.Calls);
+            var floor = Math.Max(0, serviceCalls - limit.Burst) / limit.PermitsPerSecond;
+            Console.WriteLine($"## cold convergence with the default rate limit: {cold:N0} specs × 3 stages ({cold / 100:N0} with a pipeline); {clientSettings}");
+            Console.WriteLine();
+            Console.WriteLine($"every spec Ready in {seconds:0.00} s; floor {floor:0.0} s = ({serviceCalls:N0} {service} calls − a burst of {limit.Burst}) ÷ {limit.PermitsPerSecond:0}/s; " +
+                $"{seconds / floor:0.00}× the floor; {calls.Values.Sum():N0} API calls: {ByOperation(calls)}");
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Creates <paramref name="specs"/>, then starts a controller and times it until every one is Ready; seconds.</summary>
+    private static async Task<double> ConvergeColdAsync(ISpecStore store, LocalCloudProcess cloud, AwsClients clients, PipelineControllerOptions options,
+        IReadOnlyList<PulumiPipeline> specs, CancellationToken cancellationToken)
+    {
+        await CreateAsync(store, specs, cancellationToken);
+        await cloud.ResetCountersAsync(cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var (host, controller) = NewController(store, clients, options);
+        await using (host)
+        {
+            await StartAsync(host, cancellationToken);
+            await WaitReadyAsync(store, controller, specs.Count, cancellationToken);
+            clock.Stop();
+            await host.StopAsync(cancellationToken);
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The client settings a measurement ran with, stated next to its figures.</summary>
+    private static string DescribeClients(AwsClientOptions options)
+    {
+        var limit = options.RateLimit;
+        var rate = limit.PermitsPerSecond <= 0 ? "off" : $"{limit.PermitsPerSecond:0}/s per service, bursts of {limit.Burst}";
+        return $"clients: rate limit {rate}, up to {options.Retry.MaxRetryAttempts} retries ({options.Retry.BaseDelay.TotalMilliseconds:0} ms to {options.Retry.MaxDelay.TotalSeconds:0} s), " +
+            $"circuit breaker {(options.CircuitBreaker.Enabled ? "on" : "off")}";
+    }
+
     private static (ReconcilerHost Host, PipelineController Controller) NewController(ISpecStore store, AwsClients clients, PipelineControllerOptions options)
     {
         var host = new ReconcilerHost(store, clients.Services, new ReconcilerHostOptions { ResyncPeriod = TimeSpan.FromHours(1) }, TimeProvider.System, NullLoggerFactory.Instance);

@@ -7,6 +7,7 @@ var scenarios = new Dictionary<string, Func<string[], CancellationToken, Task<in
     ["runtime"] = RuntimeScenario.RunAsync,
     ["wire"] = WireScenario.RunAsync,
     ["controller"] = ControllerScenario.RunAsync,
+    ["controller-rate"] = ControllerScenario.RunDefaultRateAsync,
     ["render"] = RenderScenario.RunAsync,
     ["sync"] = SyncScenario.RunAsync,
 };

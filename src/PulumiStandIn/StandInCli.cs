@@ -121,6 +121,9 @@ internal static class StandInCli
                 await stdout.WriteLineAsync(new JsonArray(entries.Skip((page - 1) * size).Take(size).Select(e => (JsonNode?)e).ToArray()).ToJsonString(Json));
                 return ExitCodes.Success;
             }
+            case "stack" when command.Arguments.Count > 0:
+                // stack export, stack import and the rest are outside the Automation API's contract (flags.json).
+                throw new StandInException($"the stand-in does not implement `pulumi stack {command.Arguments[0]}`");
             case "stack":
                 backend.Load(project, StackName(command));
                 await stdout.WriteLineAsync($"Current stack is {StackName(command)}");

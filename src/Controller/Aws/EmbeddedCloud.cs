@@ -26,12 +26,14 @@ public sealed class EmbeddedCloud : IAsyncDisposable
     /// <param name="parameters">Parameter Store names to create (metadata only), e.g. the samples' token parameter.</param>
     /// <param name="clientOptions">Changes to the client options; the endpoint, region and credentials are set here.</param>
     /// <param name="secrets">Secrets Manager names to create (metadata only, one AWSCURRENT version).</param>
+    /// <param name="time">LocalCloud's clock (injected latencies, timestamps, signature ages); a test drives a fake one.</param>
     public static async Task<EmbeddedCloud> StartAsync(
         IReadOnlyList<string> parameters,
         FaultSettings? faults = null,
         Func<AwsClientOptions, AwsClientOptions>? clientOptions = null,
         ILoggerFactory? loggers = null,
         IReadOnlyList<string>? secrets = null,
+        TimeProvider? time = null,
         CancellationToken cancellationToken = default)
     {
         var server = await LocalCloudServer.StartAsync(new LocalCloudOptions
@@ -41,6 +43,7 @@ public sealed class EmbeddedCloud : IAsyncDisposable
                 [LocalCloudInfo.TestAccessKeyId] = LocalCloudInfo.TestSecretAccessKey,
             }),
             Faults = faults ?? FaultSettings.None,
+            TimeProvider = time ?? TimeProvider.System,
         }, cancellationToken);
         foreach (var name in parameters)
         {

@@ -162,6 +162,10 @@ public static class RunCommand
         var logger = loggers.CreateLogger("reconciler.run");
         using var http = new HttpClient();
         var leases = await LeasesAsync(location, settings.Shards, http, loggers, cancellationToken);
+        if (leases is not null && await DisagreesOnShardsAsync(leases, parse, cancellationToken))
+        {
+            return ExitCodes.Usage;
+        }
         await using var host = new ReconcilerHost(specs, clients.Services, settings.Host, TimeProvider.System, loggers, leases);
         var controller = new PipelineController(host, settings.Controller);
         host.Add(controller);
@@ -207,6 +211,26 @@ public static class RunCommand
         return new LeaseCoordinator(store, identity, new LeaseOptions { Shards = shards }, TimeProvider.System, loggers.CreateLogger<LeaseCoordinator>());
     }
 
+    /// <summary>True (the message written) when the lease table records another shard count that live replicas use.</summary>
+    private static async Task<bool> DisagreesOnShardsAsync(LeaseCoordinator leases, ParseResult parse, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await leases.JoinAsync(cancellationToken);
+            return false;
+        }
+        catch (ShardCountMismatchException e)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync(
+                $"error: --shards ({ShardsVariable}) is {e.Configured}, but the lease table records {e.Recorded} shards, in use by live replicas " +
+                $"({string.Join(", ", e.LiveReplicas)}). Start with --shards {e.Recorded}; to change the count, stop every replica " +
+                "(scale to 0) and start again once their leases have expired");
+            await leases.ReleaseAllAsync(cancellationToken);
+            leases.Dispose();
+            return true;
+        }
+    }
+
     private static string ParseAddress(string text) => IPAddress.TryParse(text, out _)
         ? text
         : throw new FormatException($"'{text}' is not an IP address such as 127.0.0.1 or 0.0.0.0");
@@ -225,11 +249,11 @@ public static class RunCommand
         /// <exception cref="FormatException">A number is out of range; the message names the option and its variable.</exception>
         public void Validate()
         {
-            Require(Controller.Workers >= 1, $"--workers ({WorkersVariable}) must be at least 1, not {Controller.Workers}");
+            Require(Controller.Workers is >= 1 and <= RuntimeDefaults.MaxWorkers, $"--workers ({WorkersVariable}) must be between 1 and {RuntimeDefaults.MaxWorkers}, not {Controller.Workers}");
             Require(Host.ResyncPeriod > TimeSpan.Zero, $"--resync-period ({ResyncVariable}) must be longer than zero");
             var port = Host.Web!.Port;
             Require(port is >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort, $"--health-port ({HealthPortVariable}) must be between 0 and 65535, not {port}");
-            Require(Shards >= 0, $"--shards ({ShardsVariable}) must be 0 or more, not {Shards}");
+            Require(Shards is >= 0 and <= RuntimeDefaults.MaxShards, $"--shards ({ShardsVariable}) must be between 0 and {RuntimeDefaults.MaxShards}, not {Shards}");
         }
 
         private static void Require(bool condition, string message)

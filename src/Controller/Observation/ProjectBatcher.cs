@@ -23,6 +23,7 @@ public sealed class ProjectBatcher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<Lookup> _lookups = Channel.CreateUnbounded<Lookup>(new UnboundedChannelOptions { SingleReader = false });
     private readonly SemaphoreSlim _inFlight;
+    private readonly Lock _writing = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
 
@@ -43,11 +44,16 @@ public sealed class ProjectBatcher : IAsyncDisposable
     public async Task<IReadOnlyDictionary<string, CodeBuildProject>> GetAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
         var pending = new List<(string Name, Task<CodeBuildProject?> Result)>(names.Count);
-        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        // One reconcile's names reach the batch together (up to its size), never split across two calls by a window
+        // that closed between two of them.
+        lock (_writing)
         {
-            var completion = new TaskCompletionSource<CodeBuildProject?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            ObjectDisposedException.ThrowIf(!_lookups.Writer.TryWrite(new Lookup(name, completion)), this);
-            pending.Add((name, completion.Task));
+            foreach (var name in names.Distinct(StringComparer.Ordinal))
+            {
+                var completion = new TaskCompletionSource<CodeBuildProject?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                ObjectDisposedException.ThrowIf(!_lookups.Writer.TryWrite(new Lookup(name, completion)), this);
+                pending.Add((name, completion.Task));
+            }
         }
         var found = new Dictionary<string, CodeBuildProject>(StringComparer.Ordinal);
         foreach (var (name, result) in pending)
@@ -190,17 +196,20 @@ public sealed class ProjectBatcher : IAsyncDisposable
     }
 
     // Takes lookups until the batch holds 100 distinct names; returns the first lookup that did not fit.
-    private static Lookup? Drain(ChannelReader<Lookup> reader, Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch)
+    private Lookup? Drain(ChannelReader<Lookup> reader, Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch)
     {
-        while (reader.TryRead(out var lookup))
+        lock (_writing)
         {
-            if (batch.Count >= MaxBatchSize && !batch.ContainsKey(lookup.Name))
+            while (reader.TryRead(out var lookup))
             {
-                return lookup;
+                if (batch.Count >= MaxBatchSize && !batch.ContainsKey(lookup.Name))
+                {
+                    return lookup;
+                }
+                Add(batch, lookup);
             }
-            Add(batch, lookup);
+            return null;
         }
-        return null;
     }
 
     private static void Add(Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch, Lookup lookup)

@@ -10,12 +10,19 @@ namespace Reconciler.Controller.Runtime;
 /// <para>Each round: heartbeat the membership row, renew every held lease, then balance: the fair share is
 /// <c>⌈shards ÷ live members⌉</c>; a replica over it hands back its extras, one under it takes free or expired shards.</para>
 /// <para>Safety: a shard's tenure token is cancelled (so its in-flight reconciles stop and no key of it is enqueued)
-/// the moment a renewal fails or cannot be attempted, which is always before the lease itself can expire; and a
-/// lease whose expiry is closer than one operation timeout counts as lost even if no round ran.</para>
+/// the moment a renewal fails or cannot be attempted, and in any case when its tenure runs out: lease duration minus
+/// the clock skew margin, counted on this replica's monotonic clock (<see cref="TimeProvider.GetTimestamp"/>) from the
+/// start of the last successful renewal or acquisition request. A timer fires then even if no round runs (a store call
+/// that hangs, a stuck loop, a wall clock that jumps), so work stops before the lease can expire for anyone else.</para>
+/// <para>The replicas agree on the shard count: it is recorded next to the leases (setting <see cref="ShardCountSetting"/>),
+/// checked by <see cref="JoinAsync"/> at start and before any acquisition; it changes only while no other replica is live.</para>
 /// </remarks>
 public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposable
 {
     private const string MemberPrefix = "member/";
+
+    /// <summary>The setting that records the shard count the replicas sharing the lease table agreed on.</summary>
+    public const string ShardCountSetting = "config/shards";
 
     private readonly ILeaseStore store;
     private readonly LeaseOptions options;
@@ -27,6 +34,8 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     private readonly IDisposable registration;
     private readonly int scanOffset;
     private DateTimeOffset? lastHeartbeat;
+    private readonly long _tenureTicks;
+    private string? _refusal;
 
     public LeaseCoordinator(ILeaseStore store, string identity, LeaseOptions? options = null, TimeProvider? timeProvider = null,
         ILogger<LeaseCoordinator>? logger = null, RuntimeMetrics? metrics = null)
@@ -36,6 +45,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         this.options = options ?? new LeaseOptions();
         this.options.Validate();
         time = timeProvider ?? TimeProvider.System;
+        _tenureTicks = (long)(this.options.Tenure.TotalSeconds * time.TimestampFrequency);
         this.logger = logger ?? NullLogger<LeaseCoordinator>.Instance;
         // Replicas scan for free shards from different places, so they rarely race for the same one.
         scanOffset = (int)(ShardHasher.Fnv1a(identity) % (uint)this.options.Shards);
@@ -66,7 +76,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         {
             lock (gate)
             {
-                return lastHeartbeat is { } beat && time.GetUtcNow() - beat < options.LeaseDuration;
+                return _refusal is null && lastHeartbeat is { } beat && time.GetUtcNow() - beat < options.LeaseDuration;
             }
         }
     }
@@ -95,22 +105,34 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         {
             if (held.TryGetValue(shard, out var current))
             {
-                if (current.Lease.ExpiresAt - time.GetUtcNow() > options.OperationTimeout)
+                if (time.GetTimestamp() < current.Deadline)
                 {
                     tenure = current.Token;
                     return true;
                 }
-                // No round has renewed it in time (the loop is stuck or the store hangs): stop before it can expire.
+                // The fence timer is due (or late): stop now rather than when it gets round to it.
                 held.Remove(shard);
                 lapsed = current;
             }
         }
         if (lapsed is not null)
         {
-            Lose(shard, lapsed, "its lease is about to expire unrenewed");
+            Lose(shard, lapsed, "its tenure ran out unrenewed");
         }
         tenure = CancellationToken.None;
         return false;
+    }
+
+    /// <summary>Why this replica refuses to take shards (the lease table records another shard count); null when it does not.</summary>
+    public string? Refusal
+    {
+        get
+        {
+            lock (gate)
+            {
+                return _refusal;
+            }
+        }
     }
 
     public void Subscribe(IShardListener listener)
@@ -121,18 +143,67 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         }
     }
 
-    /// <summary>Runs rounds until <paramref name="cancellationToken"/> fires: every renew interval when settled, every retry interval otherwise.</summary>
+    /// <summary>
+    /// Runs rounds until <paramref name="cancellationToken"/> fires: one every renew interval when settled, every retry
+    /// interval otherwise, each counted from the start of the previous round so a slow round does not push renewals late.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var settled = await TickAsync(cancellationToken);
+            var started = time.GetTimestamp();
             try
             {
-                await Task.Delay(settled ? options.RenewInterval : options.RetryInterval, time, cancellationToken);
+                var settled = await TickAsync(cancellationToken);
+                var wait = (settled ? options.RenewInterval : options.RetryInterval) - time.GetElapsedTime(started);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken);
+                }
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Agrees on the shard count before any work: heartbeats (so a replica joining at the same time sees this one live),
+    /// then records the count, or confirms it with a compare-and-swap so a concurrent change of it fails. A different
+    /// recorded count is replaced only while no other replica is live (none heartbeating, no shard held).
+    /// </summary>
+    /// <exception cref="ShardCountMismatchException">Another count is recorded and replicas using it are live.</exception>
+    public async Task JoinAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            try
+            {
+                var rows = (await WithTimeout(ct => store.ListAsync(ct), cancellationToken)).ToDictionary(r => r.Name, StringComparer.Ordinal);
+                if (!await HeartbeatAsync(rows, cancellationToken))
+                {
+                    continue;
+                }
+                var recorded = await WithTimeout(ct => store.ReadSettingAsync(ShardCountSetting, ct), cancellationToken);
+                if (recorded is not null && recorded.Value != options.Shards)
+                {
+                    var live = LiveOthers(rows.Values);
+                    if (live.Count > 0)
+                    {
+                        throw new ShardCountMismatchException(recorded.Value, options.Shards, live);
+                    }
+                    logger.LogWarning("{Identity} changes the recorded shard count from {Recorded} to {Shards}: no other replica is live", Identity, recorded.Value, options.Shards);
+                }
+                if (await TryRecordShardCountAsync(recorded, cancellationToken))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not ShardCountMismatchException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+            {
+                // The rounds check the count again before taking any shard; a store that is down now is their problem.
+                logger.LogWarning(ex, "{Identity} could not check the recorded shard count yet", Identity);
                 return;
             }
         }
@@ -229,6 +300,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     private async Task<bool> RenewAsync(Dictionary<string, Lease> rows, CancellationToken cancellationToken)
     {
         var ok = true;
+        var due = new List<(int Shard, Tenure Tenure, Lease Row)>();
         foreach (var (shard, tenure) in Snapshot())
         {
             var name = ShardName(shard);
@@ -238,33 +310,65 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
                 ok = false;
                 continue;
             }
-            var renewed = row with { ExpiresAt = time.GetUtcNow() + options.LeaseDuration, Version = row.Version + 1 };
-            bool written;
-            try
+            due.Add((shard, tenure, row));
+        }
+        // At once, a bounded number at a time: one after the other, a slow store would push the last renewals past
+        // their tenure (16 shards × a 2 s timeout is longer than a lease).
+        var renewed = new Lease?[due.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, due.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = options.ConcurrentRenewals, CancellationToken = cancellationToken },
+            async (i, ct) => renewed[i] = await RenewOneAsync(due[i].Shard, due[i].Tenure, due[i].Row, ct));
+        for (var i = 0; i < due.Count; i++)
+        {
+            if (renewed[i] is { } lease)
             {
-                written = await WithTimeout(ct => store.TryWriteAsync(renewed, row.Version, ct), cancellationToken);
+                rows[lease.Name] = lease;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            else
             {
-                logger.LogWarning(ex, "{Identity} could not renew {Shard}", Identity, name);
-                written = false;
-            }
-            if (!written)
-            {
-                Drop(shard, tenure, "its renewal failed");
                 ok = false;
-                continue;
-            }
-            rows[name] = renewed;
-            lock (gate)
-            {
-                if (held.TryGetValue(shard, out var still) && ReferenceEquals(still.Source, tenure.Source))
-                {
-                    held[shard] = tenure with { Lease = renewed };
-                }
             }
         }
         return ok;
+    }
+
+    /// <summary>Renews one held lease; the new lease, or null when the shard was dropped (fenced meanwhile, or the write failed).</summary>
+    private async Task<Lease?> RenewOneAsync(int shard, Tenure tenure, Lease row, CancellationToken cancellationToken)
+    {
+        if (!IsCurrent(shard, tenure))
+        {
+            // Fenced while waiting for its turn: balancing takes it again if it is still ours in the table.
+            return null;
+        }
+        // The tenure counts from here, before the request leaves: the store may apply it at any moment until it answers.
+        var started = time.GetTimestamp();
+        var renewed = row with { ExpiresAt = time.GetUtcNow() + options.LeaseDuration, Version = row.Version + 1 };
+        bool written;
+        try
+        {
+            written = await WithTimeout(ct => store.TryWriteAsync(renewed, row.Version, ct), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "{Identity} could not renew {Shard}", Identity, renewed.Name);
+            written = false;
+        }
+        if (!written)
+        {
+            Drop(shard, tenure, "its renewal failed");
+            return null;
+        }
+        lock (gate)
+        {
+            if (!held.TryGetValue(shard, out var still) || !ReferenceEquals(still, tenure))
+            {
+                return null;
+            }
+            tenure.Lease = renewed;
+            tenure.Deadline = started + _tenureTicks;
+        }
+        Arm(shard, tenure);
+        return renewed;
     }
 
     private async Task<bool> BalanceAsync(Dictionary<string, Lease> rows, CancellationToken cancellationToken)
@@ -286,6 +390,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         }
 
         var wanted = share - mine.Count;
+        var confirmed = false;
         for (var i = 0; i < options.Shards && wanted > 0; i++)
         {
             var shard = (scanOffset + i) % options.Shards;
@@ -300,7 +405,17 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             {
                 continue;
             }
-            var lease = new Lease(name, Identity, now + options.LeaseDuration, (row?.Version ?? 0) + 1);
+            if (!confirmed)
+            {
+                // Only with the agreed shard count, confirmed by a write that a concurrent change of it makes fail.
+                if (!await ConfirmShardCountAsync(cancellationToken))
+                {
+                    return false;
+                }
+                confirmed = true;
+            }
+            var started = time.GetTimestamp();
+            var lease = new Lease(name, Identity, time.GetUtcNow() + options.LeaseDuration, (row?.Version ?? 0) + 1);
             try
             {
                 if (!await WithTimeout(ct => store.TryWriteAsync(lease, row?.Version ?? 0, ct), cancellationToken))
@@ -313,8 +428,10 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
                 logger.LogWarning(ex, "{Identity} could not acquire {Shard}", Identity, name);
                 continue;
             }
-            wanted--;
-            Acquire(shard, lease);
+            if (Acquire(shard, lease, started))
+            {
+                wanted--;
+            }
         }
         if (wanted == 0)
         {
@@ -328,26 +445,144 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
             .Any(g => g.Count() > share);
     }
 
-    private void Acquire(int shard, Lease lease)
+    /// <summary>Holds the shard until its tenure (counted from <paramref name="started"/>) runs out unrenewed; false when it already has.</summary>
+    private bool Acquire(int shard, Lease lease, long started)
     {
+        var tenure = new Tenure(lease, started + _tenureTicks);
+        if (time.GetTimestamp() >= tenure.Deadline)
+        {
+            logger.LogWarning("{Identity} acquired {Shard} too slowly to work on it; it lapses unused", Identity, lease.Name);
+            return false;
+        }
         IShardListener[] notify;
         lock (gate)
         {
-            held[shard] = new Tenure(lease, new CancellationTokenSource());
+            held[shard] = tenure;
             notify = [.. listeners];
         }
+        Arm(shard, tenure);
         logger.LogInformation("{Identity} acquired {Shard}", Identity, lease.Name);
         foreach (var listener in notify)
         {
             listener.ShardAcquired(shard);
         }
+        return true;
+    }
+
+    /// <summary>(Re)sets the fence: the timer that stops the shard's work when its tenure runs out.</summary>
+    private void Arm(int shard, Tenure tenure)
+    {
+        long deadline;
+        lock (gate)
+        {
+            if (tenure.Source.IsCancellationRequested)
+            {
+                return;
+            }
+            deadline = tenure.Deadline;
+            tenure.Fence ??= time.CreateTimer(_ => Fence(shard, tenure), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+        // Rounded up, so the timer never fires before the deadline (it would find the tenure still running).
+        var remaining = TimeSpan.FromTicks((long)Math.Ceiling(Math.Max(0, deadline - time.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / time.TimestampFrequency));
+        try
+        {
+            tenure.Fence.Change(remaining, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Lost meanwhile: nothing left to fence.
+        }
+    }
+
+    private void Fence(int shard, Tenure tenure)
+    {
+        var early = false;
+        lock (gate)
+        {
+            if (time.GetTimestamp() < tenure.Deadline)
+            {
+                early = true;
+            }
+        }
+        if (early)
+        {
+            // Renewed since the timer was set (or the timer ran early): set it for the deadline that holds now.
+            Arm(shard, tenure);
+            return;
+        }
+        Drop(shard, tenure, $"its tenure ran out: no renewal succeeded within {options.Tenure} (the lease minus the clock skew margin)");
+    }
+
+    private bool IsCurrent(int shard, Tenure tenure)
+    {
+        lock (gate)
+        {
+            return held.TryGetValue(shard, out var current) && ReferenceEquals(current, tenure);
+        }
+    }
+
+    /// <summary>Creates or confirms (compare-and-swap) the recorded shard count; false, and no shard taken, when it differs or the write lost a race.</summary>
+    private async Task<bool> ConfirmShardCountAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var recorded = await WithTimeout(ct => store.ReadSettingAsync(ShardCountSetting, ct), cancellationToken);
+            if (recorded is not null && recorded.Value != options.Shards)
+            {
+                var refusal = $"the lease table records {recorded.Value} shards, this replica was started with {options.Shards}";
+                bool first;
+                lock (gate)
+                {
+                    first = _refusal is null;
+                    _refusal = refusal;
+                }
+                if (first)
+                {
+                    logger.LogError("{Identity} takes no shard: {Refusal}", Identity, refusal);
+                }
+                LoseAll(refusal);
+                return false;
+            }
+            return await TryRecordShardCountAsync(recorded, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "{Identity} could not confirm the shard count", Identity);
+            return false;
+        }
+    }
+
+    private async Task<bool> TryRecordShardCountAsync(LeaseSetting? recorded, CancellationToken cancellationToken)
+    {
+        var next = new LeaseSetting(ShardCountSetting, options.Shards, (recorded?.Version ?? 0) + 1);
+        var written = await WithTimeout(ct => store.TryWriteSettingAsync(next, recorded?.Version ?? 0, ct), cancellationToken);
+        if (written)
+        {
+            lock (gate)
+            {
+                _refusal = null;
+            }
+        }
+        return written;
+    }
+
+    /// <summary>Other replicas that heartbeat or hold a shard (with the skew margin: their clock may be behind ours).</summary>
+    private List<string> LiveOthers(IEnumerable<Lease> rows)
+    {
+        var horizon = time.GetUtcNow() - options.ClockSkewMargin;
+        return [.. rows
+            .Where(r => (r.Name.StartsWith(MemberPrefix, StringComparison.Ordinal) || r.Name.StartsWith("shard-", StringComparison.Ordinal))
+                && r.Holder.Length > 0 && r.Holder != Identity && r.ExpiresAt > horizon)
+            .Select(r => r.Holder)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
     }
 
     private void Drop(int shard, Tenure tenure, string reason)
     {
         lock (gate)
         {
-            if (!held.TryGetValue(shard, out var current) || !ReferenceEquals(current.Source, tenure.Source))
+            if (!held.TryGetValue(shard, out var current) || !ReferenceEquals(current, tenure))
             {
                 return;
             }
@@ -368,6 +603,7 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
     {
         // Cancelled, never disposed: in-flight reconciles hold linked tokens of it.
         tenure.Source.Cancel();
+        tenure.Fence?.Dispose();
         IShardListener[] notify;
         lock (gate)
         {
@@ -409,8 +645,18 @@ public sealed class LeaseCoordinator : IShardOwnership, IRuntimeProbe, IDisposab
         return await call(linked.Token).WaitAsync(linked.Token);
     }
 
-    private sealed record Tenure(Lease Lease, CancellationTokenSource Source)
+    /// <summary>A held shard: its lease, the monotonic deadline of the right to work on it, the token that work runs under.</summary>
+    private sealed class Tenure(Lease lease, long deadline)
     {
-        public CancellationToken Token { get; } = Source.Token;
+        public Lease Lease { get; set; } = lease;
+
+        /// <summary>A <see cref="TimeProvider.GetTimestamp"/> value: the start of the last successful write plus the tenure.</summary>
+        public long Deadline { get; set; } = deadline;
+
+        public CancellationTokenSource Source { get; } = new();
+
+        public CancellationToken Token => Source.Token;
+
+        public ITimer? Fence { get; set; }
     }
 }

@@ -6,7 +6,8 @@ namespace Reconciler.Controller.Runtime;
 /// <summary>
 /// One named lease in the same <see cref="ILeaseStore"/> as the shard leases (row <c>lease/&lt;name&gt;</c>), for work that one
 /// replica at a time must do, such as the GitOps syncer. Same rules as a shard: compare-and-swap writes, and the tenure
-/// token is cancelled as soon as a renewal fails or the lease nears expiry unrenewed.
+/// token is cancelled as soon as a renewal fails, or by a timer when the tenure (lease minus the clock skew margin,
+/// on the monotonic clock from the start of the last successful write) runs out.
 /// </summary>
 public sealed class NamedLease : IDisposable
 {
@@ -18,6 +19,8 @@ public sealed class NamedLease : IDisposable
     private readonly ILogger logger;
     private readonly Lock gate = new();
     private (Lease Lease, CancellationTokenSource Source)? held;
+    private long _deadline;
+    private ITimer? _fence;
 
     public NamedLease(ILeaseStore store, string name, string identity, LeaseOptions? options = null, TimeProvider? timeProvider = null, ILogger<NamedLease>? logger = null)
     {
@@ -43,7 +46,8 @@ public sealed class NamedLease : IDisposable
     {
         lock (gate)
         {
-            if (held is { } current && current.Lease.ExpiresAt - time.GetUtcNow() > options.OperationTimeout)
+            // By the monotonic clock, as a shard's tenure: the wall clock may be stepped.
+            if (held is { } current && time.GetTimestamp() < _deadline)
             {
                 tenure = current.Source.Token;
                 return true;
@@ -79,22 +83,27 @@ public sealed class NamedLease : IDisposable
             {
                 Lose("the lease row changed under it");
             }
-            var next = new Lease(Name, Identity, now + options.LeaseDuration, (row?.Version ?? 0) + 1);
+            var started = time.GetTimestamp();
+            var next = new Lease(Name, Identity, time.GetUtcNow() + options.LeaseDuration, (row?.Version ?? 0) + 1);
             if (!await store.TryWriteAsync(next, row?.Version ?? 0, linked.Token).WaitAsync(linked.Token))
             {
                 Lose("another replica wrote it first");
                 return false;
             }
+            bool renewed;
             lock (gate)
             {
-                if (held is { } current && mine is not null && current.Lease.Version == mine.Version)
-                {
-                    held = (next, current.Source);
-                    return true;
-                }
-                held = (next, new CancellationTokenSource());
+                renewed = held is { } current && mine is not null && current.Lease.Version == mine.Version;
+                held = renewed ? (next, held!.Value.Source) : (next, new CancellationTokenSource());
+                // The right to work ends the tenure after the request's start, whenever the store applied it.
+                _deadline = started + (long)(options.Tenure.TotalSeconds * time.TimestampFrequency);
+                _fence ??= time.CreateTimer(_ => Fence(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
-            logger.LogInformation("{Identity} acquired {Lease}", Identity, Name);
+            Arm();
+            if (!renewed)
+            {
+                logger.LogInformation("{Identity} acquired {Lease}", Identity, Name);
+            }
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -146,7 +155,50 @@ public sealed class NamedLease : IDisposable
         }
     }
 
-    public void Dispose() => Lose("disposed");
+    public void Dispose()
+    {
+        Lose("disposed");
+        _fence?.Dispose();
+    }
+
+    private void Arm()
+    {
+        ITimer? fence;
+        long deadline;
+        lock (gate)
+        {
+            fence = _fence;
+            deadline = _deadline;
+        }
+        var remaining = TimeSpan.FromTicks((long)Math.Ceiling(Math.Max(0, deadline - time.GetTimestamp()) * (double)TimeSpan.TicksPerSecond / time.TimestampFrequency));
+        try
+        {
+            fence?.Change(remaining, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed meanwhile: nothing left to fence.
+        }
+    }
+
+    private void Fence()
+    {
+        bool early;
+        lock (gate)
+        {
+            if (held is null)
+            {
+                return;
+            }
+            early = time.GetTimestamp() < _deadline;
+        }
+        if (early)
+        {
+            Arm();
+            return;
+        }
+        Lose("its tenure ran out unrenewed");
+    }
 
     private void Lose(string reason)
     {

@@ -14,6 +14,15 @@ public static class RuntimeDefaults
     /// <summary>Shards the key space is split into between replicas.</summary>
     public const int Shards = 16;
 
+    /// <summary>The most workers <c>run</c> accepts: each holds a spec's reconcile, its AWS calls and their sockets at once.</summary>
+    public const int MaxWorkers = 1024;
+
+    /// <summary>
+    /// The most shards <c>run</c> accepts: replicas beyond the shard count stay idle, and a lone replica renews every
+    /// shard's lease each renew interval (half of them at once with the default timings).
+    /// </summary>
+    public const int MaxShards = 256;
+
     /// <summary>How often every cached object is handed to the reconciler again (drift detection).</summary>
     public static readonly TimeSpan ResyncPeriod = TimeSpan.FromMinutes(5);
 
@@ -55,4 +64,7 @@ public static class RuntimeDefaults
 
     /// <summary>How long one lease store call may take before it counts as failed.</summary>
     public static readonly TimeSpan LeaseOperationTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How far another replica's wall clock may run ahead: a shard's work stops this long before its lease expires.</summary>
+    public static readonly TimeSpan LeaseClockSkewMargin = TimeSpan.FromSeconds(2);
 }

@@ -18,6 +18,11 @@ public sealed class SqliteLeaseStore : ILeaseStore
                 expires_at INTEGER NOT NULL,
                 version INTEGER NOT NULL
             ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS lease_settings (
+                name TEXT PRIMARY KEY,
+                value INTEGER NOT NULL,
+                version INTEGER NOT NULL
+            ) WITHOUT ROWID;
             """, cancellationToken));
 
     public async Task<IReadOnlyList<Lease>> ListAsync(CancellationToken cancellationToken)
@@ -55,6 +60,30 @@ public sealed class SqliteLeaseStore : ILeaseStore
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM leases WHERE shard = $shard AND version = $expected";
         command.Parameters.AddWithValue("$shard", name);
+        command.Parameters.AddWithValue("$expected", expectedVersion);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<LeaseSetting?> ReadSettingAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await _file.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value, version FROM lease_settings WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new LeaseSetting(name, reader.GetInt64(0), reader.GetInt64(1)) : null;
+    }
+
+    public async Task<bool> TryWriteSettingAsync(LeaseSetting setting, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await _file.ConnectAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = expectedVersion == 0
+            ? "INSERT INTO lease_settings (name, value, version) VALUES ($name, $value, $version) ON CONFLICT (name) DO NOTHING"
+            : "UPDATE lease_settings SET value = $value, version = $version WHERE name = $name AND version = $expected";
+        command.Parameters.AddWithValue("$name", setting.Name);
+        command.Parameters.AddWithValue("$value", setting.Value);
+        command.Parameters.AddWithValue("$version", setting.Version);
         command.Parameters.AddWithValue("$expected", expectedVersion);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }

@@ -9,6 +9,9 @@ public sealed class FaultInjector
 
     public FaultInjector(FaultSettings settings) => Set(settings);
 
+    /// <summary>The requests an injected latency holds right now.</summary>
+    public LatencyHolds Holds { get; } = new();
+
     public FaultSettings Settings
     {
         get

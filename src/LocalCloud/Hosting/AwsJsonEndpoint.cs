@@ -44,6 +44,7 @@ internal sealed partial class AwsJsonEndpoint(
             var fault = faults.Decide(service.Name, operation);
             if (fault.Latency > TimeSpan.Zero)
             {
+                using var held = faults.Holds.Enter(operationKey);
                 await Task.Delay(fault.Latency, time, cancellationToken);
             }
             switch (fault.Kind)

@@ -24,7 +24,7 @@ public class DemoCommandTests
             Assert.Matches(@"payments\s+Ready\s+CodeBuildProject/payments-preview", text);
             Assert.Matches(@"CodePipeline/payments\s+Synced\s+arn:aws:codepipeline:", text);
             Assert.Contains("drift     found and corrected", text, StringComparison.Ordinal);
-            Assert.Matches(@"live      CodeBuildProject/website-\w+ environment.computeType is BUILD_GENERAL1_SMALL again", text);
+            Assert.Matches(@"live      CodeBuildProject/[\w-]+ environment.computeType is BUILD_GENERAL1_SMALL again", text);
             Assert.True(File.Exists(Path.Combine(data, "reconciler.db")), "--data keeps the store");
         }
         finally

@@ -15,7 +15,10 @@ namespace Reconciler.Controller.Tests.Cli;
 /// <summary>The README's options table of <c>reconciler run</c> against the command itself: every option, its variables, its one default.</summary>
 public sealed partial class ReadmeOptionsTests
 {
-    private sealed record Row(IReadOnlyList<string> Options, IReadOnlyList<string> Variables, string Default);
+    private sealed record Row(IReadOnlyList<string> Options, IReadOnlyList<string> Variables, string Default)
+    {
+        public string Meaning { get; init; } = "";
+    }
 
     private static IReadOnlyList<Row> Table()
     {
@@ -27,7 +30,7 @@ public sealed partial class ReadmeOptionsTests
             .Select(cells => new Row(
                 [.. OptionName().Matches(cells[0]).Select(m => m.Value)],
                 [.. Variable().Matches(cells[1]).Select(m => m.Value)],
-                cells[2].Replace("`", "", StringComparison.Ordinal)))
+                cells[2].Replace("`", "", StringComparison.Ordinal)) { Meaning = cells.Length > 3 ? cells[3] : "" })
             .ToList();
     }
 
@@ -83,6 +86,15 @@ public sealed partial class ReadmeOptionsTests
             Assert.True(expected is null ? row.Default is "" or "AWS" : row.Default == expected,
                 $"{row.Options[0]}: the README says '{row.Default}', the code '{expected ?? "(none)"}'");
         }
+    }
+
+    [Theory]
+    [InlineData("--workers", 1, RuntimeDefaults.MaxWorkers)]
+    [InlineData("--shards", 0, RuntimeDefaults.MaxShards)]
+    public void The_bounds_in_the_table_are_the_ones_run_enforces(string option, int lowest, int highest)
+    {
+        var row = Table().Single(r => r.Options.Contains(option));
+        Assert.Contains($"{lowest} to {highest}", row.Meaning, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"--[a-z][a-z-]*")]

@@ -124,7 +124,9 @@ public sealed class RunCommandTests : IDisposable
 
     public static TheoryData<string, string, string> BadSettings => new()
     {
-        { "--workers 0", "", "error: --workers (RECONCILER_WORKERS) must be at least 1, not 0" },
+        { "--workers 0", "", "error: --workers (RECONCILER_WORKERS) must be between 1 and 1024, not 0" },
+        { "--workers 5000", "", "error: --workers (RECONCILER_WORKERS) must be between 1 and 1024, not 5000" },
+        { "", "RECONCILER_SHARDS=1000", "error: --shards (RECONCILER_SHARDS) must be between 0 and 256, not 1000" },
         { "", "RECONCILER_RESYNC_PERIOD=banana", "error: RECONCILER_RESYNC_PERIOD='banana' is not valid: 'banana' is not a duration such as 30s" },
         { "--resync-period 0s", "", "error: --resync-period (RECONCILER_RESYNC_PERIOD) must be longer than zero" },
         { "--engine terraform", "", "error: --engine 'terraform' is not valid: engine 'terraform' is not available; use 'direct' or 'pulumi'" },
@@ -178,7 +180,34 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("reconciler run: stopped before start-up finished", output.ToString(), StringComparison.Ordinal);
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    [Fact]
+    public async Task A_replica_started_with_another_shard_count_than_the_live_ones_exits_2_naming_both_counts()
+    {
+        // A replica with 16 shards is live in this store: its heartbeat and the recorded count.
+        Directory.CreateDirectory(StateDirectory);
+        var leases = await Reconciler.Controller.Runtime.SqliteLeaseStore.OpenAsync(DatabasePath, default);
+        Assert.True(await leases.TryWriteSettingAsync(new(Reconciler.Controller.Runtime.LeaseCoordinator.ShardCountSetting, 16, 1), 0, default));
+        Assert.True(await leases.TryWriteAsync(new("member/replica-a", "replica-a", DateTimeOffset.UtcNow.AddMinutes(10), 1), 0, default));
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await CommandLineApp.Build()
+            .Parse(["run", .. StoreArguments, "--aws-endpoint-url", "http://127.0.0.1:9", "--aws-region", "us-east-1", "--health-port", "0", "--status-port", "0",
+                "--skip-token-check", "--shards", "8"])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+
+        Assert.True(exit == ExitCodes.Usage, $"exit {exit}\n{output}\n{error}");
+        Assert.StartsWith("error: --shards (RECONCILER_SHARDS) is 8, but the lease table records 16 shards, in use by live replicas (replica-a)", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(16, (await leases.ReadSettingAsync(Reconciler.Controller.Runtime.LeaseCoordinator.ShardCountSetting, default))?.Value);
+        // It leaves no trace: no membership row, no lease.
+        Assert.Equal(["member/replica-a"], (await leases.ListAsync(default)).Select(l => l.Name));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
 
     private static async Task WaitUntilAsync(RunningReconciler run, Func<Task<bool>> condition, string what)
     {

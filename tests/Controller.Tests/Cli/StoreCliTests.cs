@@ -8,7 +8,7 @@ namespace Reconciler.Controller.Tests.Cli;
 /// apply / get / describe / delete through the real executable, against a store the test also opens directly
 /// to check what was (not) written. Each store's test class says only how to point both at the same store.
 /// </summary>
-public abstract class StoreCliTests : IAsyncLifetime
+public abstract partial class StoreCliTests : IAsyncLifetime
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
     protected readonly string Directory = System.IO.Directory.CreateTempSubdirectory("reconciler-cli-").FullName;

@@ -50,9 +50,11 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     public PipelineController Controller { get; private set; }
 
-    public static async Task<ControllerHarness> StartAsync(StoreKind kind, DynaliteServer? dynalite = null, FaultSettings? faults = null, PipelineControllerOptions? options = null)
+    /// <param name="cloudTime">LocalCloud's clock, when the test drives its injected latencies; the controller keeps the real one.</param>
+    public static async Task<ControllerHarness> StartAsync(StoreKind kind, DynaliteServer? dynalite = null, FaultSettings? faults = null, PipelineControllerOptions? options = null,
+        TimeProvider? cloudTime = null)
     {
-        var cloud = await EmbeddedCloud.StartAsync([TokenParameter], faults);
+        var cloud = await EmbeddedCloud.StartAsync([TokenParameter], faults, time: cloudTime);
         string? directory = null;
         ISpecStore store;
         if (kind == StoreKind.Sqlite)

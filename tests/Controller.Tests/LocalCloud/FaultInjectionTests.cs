@@ -105,18 +105,17 @@ public sealed class FaultInjectionTests : IClassFixture<LocalCloudFixture>, IDis
         _fixture.Server.SetFaults(new FaultSettings([new FaultRule("CodeBuild.ListProjects", LatencyMs: 2000)]));
 
         var call = _fixture.Client.CodeBuild("ListProjects", "{}");
-        var advanced = TimeSpan.Zero;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!call.IsCompleted && DateTime.UtcNow < deadline)
-        {
-            // Move the fake clock in steps and let the server run; the answer may only come once 2 s have passed.
-            _fixture.Time.Advance(TimeSpan.FromMilliseconds(250));
-            advanced += TimeSpan.FromMilliseconds(250);
-            await Task.WhenAny(call, Task.Delay(20));
-        }
+        await _fixture.Server.Faults.Holds.WhenHeldAsync("CodeBuild.ListProjects", 1).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, _fixture.Server.Faults.Holds.Held("CodeBuild.ListProjects"));
 
-        (await call).EnsureOk();
-        Assert.True(advanced >= TimeSpan.FromSeconds(2), $"answered after {advanced} of clock time");
+        // Held on the fake clock: a millisecond short of the latency, the answer cannot have left.
+        _fixture.Time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.False(call.IsCompleted, "answered before the latency had passed");
+        Assert.Equal(1, _fixture.Server.Faults.Holds.Held("CodeBuild.ListProjects"));
+
+        _fixture.Time.Advance(TimeSpan.FromMilliseconds(1));
+        (await call.WaitAsync(TimeSpan.FromSeconds(30))).EnsureOk();
+        Assert.Equal(0, _fixture.Server.Faults.Holds.Held("CodeBuild.ListProjects"));
     }
 
     [Fact]

@@ -95,6 +95,7 @@ public sealed class AutomationApiTests : IAsyncLifetime
         var destroyExclude = await _harness.RunAsync(["destroy", "--yes", "--exclude-dependents", "--stack", "flags"], workspace.WorkDir, _harness.Environment());
         var noYes = await _harness.RunAsync(["up", "--non-interactive", "--stack", "flags"], workspace.WorkDir, _harness.Environment());
         var conflict = await _harness.RunAsync(["refresh", "--yes", "--preview-only", "--stack", "flags"], workspace.WorkDir, _harness.Environment());
+        var export = await _harness.RunAsync(["stack", "export", "--stack", "flags"], workspace.WorkDir, _harness.Environment());
 
         Assert.Equal((1, "error: unknown flag: --event-log\n"), (without.Code, without.StandardError));
         Assert.Equal(0, with.Code);
@@ -102,6 +103,8 @@ public sealed class AutomationApiTests : IAsyncLifetime
         Assert.Equal((1, "error: unknown flag: --exclude-dependents\n"), (destroyExclude.Code, destroyExclude.StandardError));
         Assert.Equal(2, noYes.Code);
         Assert.Equal((1, "error: --yes and --preview-only cannot be used together\n"), (conflict.Code, conflict.StandardError));
+        // Not in the contract the Automation API uses (flags.json): pending operations are cleared by refresh instead.
+        Assert.Equal((1, "error: the stand-in does not implement `pulumi stack export`\n"), (export.Code, export.StandardError));
         Assert.Empty(_harness.Cloud.Server.State.ProjectNames);
     }
 
