@@ -89,6 +89,17 @@ public sealed class TaskDefinitionTests
         Assert.Equal("us-east-1", environment["AWS_REGION"]);
     }
 
+    [Fact]
+    public void The_controllers_heap_is_capped_below_the_task_memory_left_beside_the_collector()
+    {
+        var environment = Template.Environment("reconciler");
+
+        // The runtime reads the percent as hex; a decimal "65" would be 101%.
+        var percent = Convert.ToInt32(environment["DOTNET_GCHeapHardLimitPercent"], 16);
+        Assert.InRange(percent, 50, 75);
+        Assert.DoesNotContain("DOTNET_gcServer", environment.Keys);
+    }
+
     [Theory]
     [InlineData("111122223333.dkr.ecr.us-east-1.amazonaws.com/reconciler:latest", false)]
     [InlineData("111122223333.dkr.ecr.us-east-1.amazonaws.com/reconciler", false)]
