@@ -246,8 +246,12 @@ public sealed class ControllerTests
     {
         var h = await RuntimeHarness.CreateAsync();
         var cancelled = false;
+        // Signalled from inside the reconcile: the item being in the queue's processing set is not enough, as the stop
+        // could then land while the finalizer is still being attached, before the reconcile (and its token) exists.
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         h.Reconciler.Behaviour = async (_, ct) =>
         {
+            entered.TrySetResult();
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);
@@ -261,7 +265,7 @@ public sealed class ControllerTests
         };
         await h.StartAsync();
         await h.CreateObjectAsync("stuck");
-        await RuntimeHarness.WaitUntilAsync(() => h.Controller.Queue.Processing().Count == 1);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var stop = h.Controller.StopAsync(CancellationToken.None);
         h.Time.Advance(TimeSpan.FromSeconds(29));
         Assert.False(stop.IsCompleted);
