@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Polly.RateLimiting;
 using Reconciler.Controller.Aws;
+using Reconciler.Controller.Tests.Runtime;
 using Reconciler.Controller.Tests.Tracing;
 
 namespace Reconciler.Controller.Tests.Aws;
@@ -61,7 +62,7 @@ public class ResilienceTests
             if (Interlocked.Increment(ref attempts) == 1)
             {
                 first.SetResult();
-                await Task.Delay(Timeout.Infinite, aborted).ContinueWith(_ => { }, CancellationToken.None);
+                await RuntimeHarness.UntilCancelledAsync(aborted).ContinueWith(_ => { }, CancellationToken.None);
             }
             return StubResponse.Ok("""{"projects":["a"]}""");
         });

@@ -177,7 +177,7 @@ public sealed class ControllerTests
         {
             if (Interlocked.Increment(ref calls) == 1)
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                await RuntimeHarness.UntilCancelledAsync(ct);
             }
             return null;
         };
@@ -254,7 +254,7 @@ public sealed class ControllerTests
             entered.TrySetResult();
             try
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                await RuntimeHarness.UntilCancelledAsync(ct);
             }
             catch (OperationCanceledException)
             {

@@ -216,7 +216,7 @@ public abstract class LeaseCoordinatorContract : IAsyncLifetime
             if (started.TrySetResult())
             {
                 await using var _ = ct.Register(() => cancelled.TrySetResult());
-                await Task.Delay(Timeout.Infinite, ct);
+                await RuntimeHarness.UntilCancelledAsync(ct);
             }
             return null;
         };

@@ -76,6 +76,17 @@ internal sealed class RuntimeHarness : IAsyncDisposable
     /// <summary>Waits for the controller to be idle: nothing queued, nothing in process.</summary>
     public Task IdleAsync() => WaitUntilAsync(() => Controller.Queue.Count == 0 && Controller.Queue.Processing().Count == 0);
 
+    /// <summary>Completes only when <paramref name="cancellationToken"/> is cancelled (throwing as a cancelled wait does): a reconcile or request that hangs until stopped, on no clock.</summary>
+    public static async Task UntilCancelledAsync(CancellationToken cancellationToken)
+    {
+        // Resumed on the thread pool, not inside Cancel(): the token's other callbacks (a test's own registration) run first.
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (cancellationToken.Register(() => cancelled.TrySetCanceled(cancellationToken)))
+        {
+            await cancelled.Task;
+        }
+    }
+
     public static async Task WaitUntilAsync(Func<bool> condition, string? what = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using Reconciler.Controller.Runtime;
 
 namespace Reconciler.Controller.Tests.Runtime;
@@ -8,7 +9,7 @@ namespace Reconciler.Controller.Tests.Runtime;
 /// waits that long on the fake clock before it reaches the store. Each waiting write is announced on <see cref="Waiting"/>,
 /// so a test advances the clock only once the writes it expects are in flight.
 /// </summary>
-internal sealed class SlowLeaseStore(ILeaseStore inner, TimeProvider time) : ILeaseStore
+internal sealed class SlowLeaseStore(ILeaseStore inner, FakeTimeProvider time) : ILeaseStore
 {
     private int _inFlight;
     private int _mostInFlight;
@@ -44,9 +45,12 @@ internal sealed class SlowLeaseStore(ILeaseStore inner, TimeProvider time) : ILe
             Started.Enqueue(lease.Name);
             try
             {
-                var wait = Task.Delay(Delay, time, cancellationToken);
+                // A timer on the test's fake clock: the write is held until the test advances it, never for real time.
+                var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using var timer = time.CreateTimer(_ => held.TrySetResult(), null, Delay, Timeout.InfiniteTimeSpan);
+                using var cancelled = cancellationToken.Register(() => held.TrySetCanceled(cancellationToken));
                 Waiting.Release();
-                await wait;
+                await held.Task;
             }
             finally
             {

@@ -38,7 +38,7 @@ public sealed class SqliteLeaseCoordinatorTests : LeaseCoordinatorContract
             if (doc.Metadata.Name == "blocked")
             {
                 await using var _ = ct.Register(() => cancelled.TrySetResult());
-                await Task.Delay(Timeout.Infinite, ct);
+                await RuntimeHarness.UntilCancelledAsync(ct);
             }
             return null;
         };
