@@ -17,6 +17,7 @@ namespace Reconciler.Controller.Cli;
 public static class RunCommand
 {
     public const string WorkersVariable = "RECONCILER_WORKERS";
+    public const string BatchWindowVariable = "RECONCILER_BATCH_WINDOW";
     public const string ResyncVariable = "RECONCILER_RESYNC_PERIOD";
     public const string EngineVariable = "RECONCILER_ENGINE";
     public const string HealthPortVariable = "RECONCILER_HEALTH_PORT";
@@ -35,6 +36,10 @@ public static class RunCommand
         var store = new StoreOptions();
         var aws = new AwsOptions();
         var workers = new Option<int?>("--workers") { Description = $"Specs reconciled at once (default {RuntimeDefaults.Workers}). Env: {WorkersVariable}." };
+        var batchWindow = new Option<string?>("--batch-window")
+        {
+            Description = $"How long a BatchGetProjects batch waits for more names once none come, with no other batch in flight, e.g. 50ms (default {Settings.FormatDuration(PipelineControllerOptions.DefaultBatchWindow)}; 0 to 1s). Env: {BatchWindowVariable}.",
+        };
         var resync = new Option<string?>("--resync-period") { Description = $"How often every spec is checked for drift, e.g. 90s or 1h (default {Settings.FormatDuration(RuntimeDefaults.ResyncPeriod)}). Env: {ResyncVariable}." };
         var engines = EngineRegistry.Default;
         var engine = new Option<string?>("--engine")
@@ -60,7 +65,7 @@ public static class RunCommand
             "Run the controller: watch the spec store, converge every spec's AWS resources, write status, correct drift. " +
             "Stops on SIGTERM or Ctrl-C after in-flight reconciles finish (30 s at most). " + ExitCodes.HelpText)
         {
-            workers, resync, engine, healthPort, healthBind, shards, selector, controllerName, skipTokenCheck, logLevel, status.Port, status.Bind, status.TraceUrl,
+            workers, batchWindow, resync, engine, healthPort, healthBind, shards, selector, controllerName, skipTokenCheck, logLevel, status.Port, status.Bind, status.TraceUrl,
         };
         foreach (var (_, option) in engineSettings)
         {
@@ -92,6 +97,7 @@ public static class RunCommand
                     new PipelineControllerOptions
                     {
                         Workers = Settings.Get(parse, workers, WorkersVariable, Settings.ParseInt, RuntimeDefaults.Workers),
+                        BatchWindow = Settings.Parse(parse, batchWindow, BatchWindowVariable, Settings.ParseDuration, PipelineControllerOptions.DefaultBatchWindow),
                         Engine = engineName,
                         EngineSettings = ownSettings,
                         SkipTokenCheck = Settings.Get(parse, skipTokenCheck, SkipTokenCheckVariable, Settings.ParseBool, false),
@@ -264,6 +270,7 @@ public static class RunCommand
         public void Validate()
         {
             Require(Controller.Workers is >= 1 and <= RuntimeDefaults.MaxWorkers, $"--workers ({WorkersVariable}) must be between 1 and {RuntimeDefaults.MaxWorkers}, not {Controller.Workers}");
+            Require(Controller.BatchWindow <= TimeSpan.FromSeconds(1), $"--batch-window ({BatchWindowVariable}) must be at most 1s, not {Settings.FormatDuration(Controller.BatchWindow)}");
             Require(Host.ResyncPeriod > TimeSpan.Zero, $"--resync-period ({ResyncVariable}) must be longer than zero");
             var port = Host.Web!.Port;
             Require(port is >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort, $"--health-port ({HealthPortVariable}) must be between 0 and 65535, not {port}");

@@ -7,7 +7,8 @@ namespace Reconciler.Controller.Observation;
 
 /// <summary>
 /// Coalesces the project look-ups of concurrent reconciles into BatchGetProjects calls of up to 100 names:
-/// a batch leaves when it is full, or once no name has come for a window (five windows at most) and a send slot is free.
+/// a batch leaves when it is full, or once no name has come for a window (five windows at most) with no other batch in
+/// flight, and a send slot is free.
 /// </summary>
 public sealed class ProjectBatcher : IAsyncDisposable
 {
@@ -26,6 +27,7 @@ public sealed class ProjectBatcher : IAsyncDisposable
     private readonly Lock _writing = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private int _sending;
 
     public ProjectBatcher(ICodeBuildClient codeBuild, TimeProvider time, TimeSpan window, int maxConcurrentBatches, ILogger logger)
     {
@@ -124,12 +126,15 @@ public sealed class ProjectBatcher : IAsyncDisposable
                 carried?.Completion.TrySetException(new ObjectDisposedException(nameof(ProjectBatcher)));
                 throw;
             }
+            Interlocked.Increment(ref _sending);
             _ = SendAsync(batch, stopping);
         }
     }
 
     // Waits for more names until none has come for a window, the batch has been open for MaxOpenWindows windows, or it
     // fills. While reconciles keep arriving (a resync, a start-up) batches leave full; a lone reconcile waits one window.
+    // Neither clock runs while another batch is in flight: the workers blocked on that batch bring the next names when its
+    // answer comes, so a pause that outlasts the window (a slow answer, a busy machine) does not send a batch part full.
     private async Task<Lookup?> FillAsync(ChannelReader<Lookup> reader, Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch, CancellationToken stopping)
     {
         using var window = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -138,6 +143,7 @@ public sealed class ProjectBatcher : IAsyncDisposable
         var limit = _window * MaxOpenWindows;
         var closes = Task.Delay(_window, _time, window.Token);
         Task<bool>? more = null;
+        var held = false;
         try
         {
             while (batch.Count < MaxBatchSize)
@@ -145,6 +151,15 @@ public sealed class ProjectBatcher : IAsyncDisposable
                 more ??= reader.WaitToReadAsync(stopping).AsTask();
                 if (await Task.WhenAny(more, closes) == closes)
                 {
+                    var sending = Volatile.Read(ref _sending) > 0;
+                    if (sending || held)
+                    {
+                        // Once the last answer is in, its workers get a whole window to come back.
+                        held = sending;
+                        opened = last = _time.GetTimestamp();
+                        closes = Task.Delay(_window, _time, window.Token);
+                        continue;
+                    }
                     // One timer a window rather than one a name: on waking, wait out what is left of the quiet period.
                     var quiet = _time.GetElapsedTime(last);
                     var open = _time.GetElapsedTime(opened);
@@ -240,6 +255,7 @@ public sealed class ProjectBatcher : IAsyncDisposable
         }
         finally
         {
+            Interlocked.Decrement(ref _sending);
             _inFlight.Release();
         }
     }

@@ -18,8 +18,11 @@ public sealed record PipelineControllerOptions
     /// <summary>Read one resource per call instead of batching (the benchmark's baseline).</summary>
     public bool NaiveObserver { get; init; }
 
-    /// <summary>How long a BatchGetProjects batch waits for more names.</summary>
-    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>The default of <see cref="BatchWindow"/>.</summary>
+    public static readonly TimeSpan DefaultBatchWindow = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long a BatchGetProjects batch waits for more names once none come (with no other batch in flight).</summary>
+    public TimeSpan BatchWindow { get; init; } = DefaultBatchWindow;
 
     /// <summary>Do not ask Parameter Store whether the token parameter exists (for endpoints without SSM).</summary>
     public bool SkipTokenCheck { get; init; }

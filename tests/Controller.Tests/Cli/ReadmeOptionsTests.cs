@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Reconciler.Controller.Aws;
 using Reconciler.Controller.Cli;
 using Reconciler.Controller.Engines;
+using Reconciler.Controller.Reconciliation;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Store;
 using Reconciler.Controller.Web;
@@ -43,6 +44,7 @@ public sealed partial class ReadmeOptionsTests
         ["--store"] = $"sqlite:{SqliteStoreOptions.DefaultPath}",
         ["--aws-rate-limit"] = $"{new AwsRateLimitSettings().PermitsPerSecond}",
         ["--workers"] = $"{RuntimeDefaults.Workers}",
+        ["--batch-window"] = Settings.FormatDuration(PipelineControllerOptions.DefaultBatchWindow),
         ["--resync-period"] = Settings.FormatDuration(RuntimeDefaults.ResyncPeriod),
         ["--engine"] = EngineRegistry.DefaultEngine,
         ["--pulumi-cli"] = PulumiEngineDefinition.Cli.Default!,

@@ -129,6 +129,8 @@ public sealed class RunCommandTests : IDisposable
         { "", "RECONCILER_SHARDS=1000", "error: --shards (RECONCILER_SHARDS) must be between 0 and 256, not 1000" },
         { "", "RECONCILER_RESYNC_PERIOD=banana", "error: RECONCILER_RESYNC_PERIOD='banana' is not valid: 'banana' is not a duration such as 30s" },
         { "--resync-period 0s", "", "error: --resync-period (RECONCILER_RESYNC_PERIOD) must be longer than zero" },
+        { "--batch-window 2s", "", "error: --batch-window (RECONCILER_BATCH_WINDOW) must be at most 1s, not 2s" },
+        { "", "RECONCILER_BATCH_WINDOW=soon", "error: RECONCILER_BATCH_WINDOW='soon' is not valid: 'soon' is not a duration such as 30s" },
         { "--engine terraform", "", "error: --engine 'terraform' is not valid: engine 'terraform' is not available; use 'direct' or 'pulumi'" },
         { "--engine pulumi --pulumi-cli /nonexistent/pulumi", "", "error: --pulumi-cli: the Pulumi CLI does not run (cannot run the Pulumi CLI '/nonexistent/pulumi'" },
         { "--engine pulumi --pulumi-concurrency 0", "", "error: --pulumi-concurrency: '0' is not a positive whole number" },

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Reconciler.Controller.Aws;
 using Reconciler.Controller.Observation;
 using Reconciler.Controller.Reconciliation;
+using Reconciler.LocalCloud.Faults;
 using Reconciler.Model.Aws;
 using Reconciler.Model.Documents;
 using Reconciler.Model.Planning;
@@ -47,11 +48,16 @@ public sealed class LiveStateReaderTests : IAsyncLifetime
             .Select(r => reader.ObserveAsync(new ObservationRequest(Names(r), []), CancellationToken.None))
             .ToList();
 
-        // Two full batches leave at once; the last 50 names wait for the window.
+        // Two full batches leave at once; the last 50 names wait for the window (which runs once those two are answered).
         await WaitUntilAsync(() => Calls("CodeBuild.BatchGetProjects") == 2);
         Assert.False(lookups.All(l => l.IsCompleted));
-        _time.Advance(TimeSpan.FromSeconds(1));
-        var states = await Task.WhenAll(lookups);
+        var all = Task.WhenAll(lookups);
+        await WaitUntilAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+            return all.IsCompleted;
+        });
+        var states = await all;
 
         Assert.Equal(3, Calls("CodeBuild.BatchGetProjects"));
         Assert.Equal(10, states.Take(2).Sum(s => s.Projects.Count));
@@ -82,6 +88,43 @@ public sealed class LiveStateReaderTests : IAsyncLifetime
 
         // One call: the window counts from the last name, not the first (which would have sent a and b without c).
         Assert.Equal(1, Calls("CodeBuild.BatchGetProjects"));
+    }
+
+    [Fact]
+    public async Task A_batch_part_full_waits_while_another_is_in_flight_for_the_names_its_answer_brings_back()
+    {
+        // LocalCloud holds every BatchGetProjects answer until its own clock moves 10 s.
+        var cloudTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var cloud = await EmbeddedCloud.StartAsync([],
+            new FaultSettings([new FaultRule("CodeBuild.BatchGetProjects", LatencyMs: 10_000)]), time: cloudTime);
+        await using var reader = new LiveStateReader(cloud.Clients.CodeBuild, cloud.Clients.CodePipeline, _time,
+            new LiveStateReaderOptions { BatchWindow = TimeSpan.FromSeconds(1) }, NullLogger<LiveStateReader>.Instance);
+        Task<LiveState> Look(params string[] names) => reader.ObserveAsync(new ObservationRequest(names, []), CancellationToken.None);
+        long Sent() => cloud.Server.Counters["CodeBuild.BatchGetProjects"].Requests;
+
+        var full = Look([.. Enumerable.Range(0, 100).Select(i => $"full-{i}")]);
+        await cloud.Server.Faults.Holds.WhenHeldAsync("CodeBuild.BatchGetProjects", 1);
+        var early = Look("early");
+        await WaitUntilAsync(() => reader.WaitingLookups == 0);
+        // Far past the window and the five-window limit: with a batch in flight, the open one stays open.
+        _time.Advance(TimeSpan.FromSeconds(6));
+        var late = Look("late");
+        await WaitUntilAsync(() => reader.WaitingLookups == 0);
+        Assert.Equal(1, cloud.Server.Faults.Holds.Held("CodeBuild.BatchGetProjects"));
+
+        cloudTime.Advance(TimeSpan.FromSeconds(10));
+        await full;
+        var rest = Task.WhenAll(early, late);
+        await WaitUntilAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+            return rest.IsCompleted || cloud.Server.Faults.Holds.Held("CodeBuild.BatchGetProjects") > 0;
+        });
+        cloudTime.Advance(TimeSpan.FromSeconds(10));
+        await rest;
+
+        // Two calls: early and late shared the second batch, sent only once the first was answered.
+        Assert.Equal(2, Sent());
     }
 
     [Fact]
