@@ -135,11 +135,14 @@ public sealed class ProjectBatcher : IAsyncDisposable
     // fills. While reconciles keep arriving (a resync, a start-up) batches leave full; a lone reconcile waits one window.
     // Neither clock runs while another batch is in flight: the workers blocked on that batch bring the next names when its
     // answer comes, so a pause that outlasts the window (a slow answer, a busy machine) does not send a batch part full.
+    // Nor do they run while the garbage collector has the process stopped: no reconcile could have sent a name then.
     private async Task<Lookup?> FillAsync(ChannelReader<Lookup> reader, Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch, CancellationToken stopping)
     {
         using var window = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var opened = _time.GetTimestamp();
         var last = opened;
+        var pausedAtOpen = GC.GetTotalPauseDuration();
+        var pausedAtLast = pausedAtOpen;
         var limit = _window * MaxOpenWindows;
         var closes = Task.Delay(_window, _time, window.Token);
         Task<bool>? more = null;
@@ -157,12 +160,14 @@ public sealed class ProjectBatcher : IAsyncDisposable
                         // Once the last answer is in, its workers get a whole window to come back.
                         held = sending;
                         opened = last = _time.GetTimestamp();
+                        pausedAtOpen = pausedAtLast = GC.GetTotalPauseDuration();
                         closes = Task.Delay(_window, _time, window.Token);
                         continue;
                     }
                     // One timer a window rather than one a name: on waking, wait out what is left of the quiet period.
-                    var quiet = _time.GetElapsedTime(last);
-                    var open = _time.GetElapsedTime(opened);
+                    var paused = GC.GetTotalPauseDuration();
+                    var quiet = _time.GetElapsedTime(last) - (paused - pausedAtLast);
+                    var open = _time.GetElapsedTime(opened) - (paused - pausedAtOpen);
                     if (quiet >= _window || open >= limit)
                     {
                         return null;
@@ -176,6 +181,7 @@ public sealed class ProjectBatcher : IAsyncDisposable
                 }
                 more = null;
                 last = _time.GetTimestamp();
+                pausedAtLast = GC.GetTotalPauseDuration();
                 if (Drain(reader, batch) is { } carried)
                 {
                     return carried;

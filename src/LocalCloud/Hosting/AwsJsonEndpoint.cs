@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -170,7 +171,12 @@ internal sealed partial class AwsJsonEndpoint(
 
     private static async Task WriteAsync(HttpResponse response, int statusCode, string contentType, JsonObject body, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            body.WriteTo(writer);
+        }
+        var bytes = buffer.WrittenMemory;
         response.StatusCode = statusCode;
         response.ContentType = contentType;
         response.ContentLength = bytes.Length;

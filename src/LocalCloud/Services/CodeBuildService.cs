@@ -39,12 +39,11 @@ internal sealed class CodeBuildService(CloudState state, int pageSize) : AwsJson
     private JsonObject BatchGetProjects(JsonObject input)
     {
         var names = input.Strings("names").Distinct(StringComparer.Ordinal).ToList();
-        return state.Read(d =>
-        {
-            var found = names.Where(d.Projects.ContainsKey).Select(n => d.Projects[n]).ToJsonArray();
-            var missing = names.Where(n => !d.Projects.ContainsKey(n)).ToJsonArray();
-            return new JsonObject { ["projects"] = found }.WithNonEmpty("projectsNotFound", missing);
-        });
+        // Only the look-ups hold the lock; the answer is written from the stored bytes, never parsed.
+        var stored = state.Read(d => names.Select(n => (Name: n, Json: d.Projects.TryGetJson(n, out var json) ? json : null)).ToList());
+        var found = new JsonArray([.. stored.Where(p => p.Json is not null).Select(p => RawJson.Node(p.Json))]);
+        var missing = stored.Where(p => p.Json is null).Select(p => p.Name).ToJsonArray();
+        return new JsonObject { ["projects"] = found }.WithNonEmpty("projectsNotFound", missing);
     }
 
     private JsonObject ListProjects(JsonObject input)

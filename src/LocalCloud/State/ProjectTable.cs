@@ -32,6 +32,9 @@ internal sealed class ProjectTable
 
     public bool ContainsKey(string name) => _projects.ContainsKey(name);
 
+    /// <summary>The project's stored JSON, never changed in place (a change stores new bytes), so it may be read outside the lock.</summary>
+    public bool TryGetJson(string name, [MaybeNullWhen(false)] out byte[] json) => _projects.TryGetValue(name, out json);
+
     /// <summary>A new copy of the project named <paramref name="name"/>, if there is one.</summary>
     public bool TryGetValue(string name, [MaybeNullWhen(false)] out JsonObject project)
     {
