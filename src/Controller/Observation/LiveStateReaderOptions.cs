@@ -4,7 +4,7 @@ namespace Reconciler.Controller.Observation;
 public sealed record LiveStateReaderOptions
 {
     /// <summary>How long a BatchGetProjects batch waits for more names after its first one.</summary>
-    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How many BatchGetProjects calls may be in flight at once.</summary>
     public int MaxConcurrentBatches { get; init; } = 4;

@@ -28,6 +28,7 @@ public sealed class ProjectBatcher : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private int _sending;
+    private Mark? _lastAnswer;
 
     public ProjectBatcher(ICodeBuildClient codeBuild, TimeProvider time, TimeSpan window, int maxConcurrentBatches, ILogger logger)
     {
@@ -133,8 +134,9 @@ public sealed class ProjectBatcher : IAsyncDisposable
 
     // Waits for more names until none has come for a window, the batch has been open for MaxOpenWindows windows, or it
     // fills. While reconciles keep arriving (a resync, a start-up) batches leave full; a lone reconcile waits one window.
-    // Neither clock runs while another batch is in flight: the workers blocked on that batch bring the next names when its
-    // answer comes, so a pause that outlasts the window (a slow answer, a busy machine) does not send a batch part full.
+    // Neither clock runs while another batch is in flight, and both start again when its answer comes: the workers blocked
+    // on it bring the next names, so a pause that outlasts the window (a slow answer, a busy machine) does not send a
+    // batch part full.
     // Nor do they run while the garbage collector has the process stopped: no reconcile could have sent a name then.
     private async Task<Lookup?> FillAsync(ChannelReader<Lookup> reader, Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch, CancellationToken stopping)
     {
@@ -146,7 +148,6 @@ public sealed class ProjectBatcher : IAsyncDisposable
         var limit = _window * MaxOpenWindows;
         var closes = Task.Delay(_window, _time, window.Token);
         Task<bool>? more = null;
-        var held = false;
         try
         {
             while (batch.Count < MaxBatchSize)
@@ -154,15 +155,18 @@ public sealed class ProjectBatcher : IAsyncDisposable
                 more ??= reader.WaitToReadAsync(stopping).AsTask();
                 if (await Task.WhenAny(more, closes) == closes)
                 {
-                    var sending = Volatile.Read(ref _sending) > 0;
-                    if (sending || held)
+                    if (Volatile.Read(ref _sending) > 0)
                     {
-                        // Once the last answer is in, its workers get a whole window to come back.
-                        held = sending;
                         opened = last = _time.GetTimestamp();
                         pausedAtOpen = pausedAtLast = GC.GetTotalPauseDuration();
                         closes = Task.Delay(_window, _time, window.Token);
                         continue;
+                    }
+                    // An answer counts as a name: its workers get a whole window from it to come back with the next ones.
+                    if (Volatile.Read(ref _lastAnswer) is { } answer && answer.Timestamp > last)
+                    {
+                        opened = last = answer.Timestamp;
+                        pausedAtOpen = pausedAtLast = answer.Paused;
                     }
                     // One timer a window rather than one a name: on waking, wait out what is left of the quiet period.
                     var paused = GC.GetTotalPauseDuration();
@@ -261,6 +265,7 @@ public sealed class ProjectBatcher : IAsyncDisposable
         }
         finally
         {
+            Volatile.Write(ref _lastAnswer, new Mark(_time.GetTimestamp(), GC.GetTotalPauseDuration()));
             Interlocked.Decrement(ref _sending);
             _inFlight.Release();
         }
@@ -273,6 +278,8 @@ public sealed class ProjectBatcher : IAsyncDisposable
             waiters.ForEach(w => w.TrySetException(error));
         }
     }
+
+    private sealed record Mark(long Timestamp, TimeSpan Paused);
 
     private sealed record Lookup(string Name, TaskCompletionSource<CodeBuildProject?> Completion);
 }

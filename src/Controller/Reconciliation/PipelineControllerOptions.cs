@@ -19,7 +19,7 @@ public sealed record PipelineControllerOptions
     public bool NaiveObserver { get; init; }
 
     /// <summary>The default of <see cref="BatchWindow"/>.</summary>
-    public static readonly TimeSpan DefaultBatchWindow = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan DefaultBatchWindow = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How long a BatchGetProjects batch waits for more names once none come (with no other batch in flight).</summary>
     public TimeSpan BatchWindow { get; init; } = DefaultBatchWindow;

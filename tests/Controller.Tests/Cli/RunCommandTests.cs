@@ -103,7 +103,13 @@ public sealed class RunCommandTests : IDisposable
 
         // The status page and its API on their own loopback port; the health port does not serve them.
         using var status = new HttpClient { BaseAddress = new Uri(started.Groups["status"].Value) };
-        var specs = await status.GetStringAsync(new Uri("api/v1/specs", UriKind.Relative));
+        // The page shows the process's cache, which hears of the Ready status through the watch, after the store has it.
+        var specs = "";
+        await WaitUntilAsync(run, async () =>
+        {
+            specs = await status.GetStringAsync(new Uri("api/v1/specs", UriKind.Relative));
+            return specs.Contains("\"phase\":\"Ready\"", StringComparison.Ordinal);
+        }, "status API shows website Ready");
         Assert.Matches("\"name\":\"website\",.*\"phase\":\"Ready\"", specs);
         Assert.Contains("CodeBuildProject", await status.GetStringAsync(new Uri("api/v1/specs/website", UriKind.Relative)), StringComparison.Ordinal);
         Assert.Contains("<table id=\"specs\">", await status.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
