@@ -153,7 +153,10 @@ public sealed class ProjectBatcher : IAsyncDisposable
             while (batch.Count < MaxBatchSize)
             {
                 more ??= reader.WaitToReadAsync(stopping).AsTask();
-                if (await Task.WhenAny(more, closes) == closes)
+                await Task.WhenAny(more, closes);
+                // Names first: on a busy machine this loop may wake late, when a name came and then the window's timer
+                // fired; the name is what counts, or the batch would leave part full with names waiting behind it.
+                if (!more.IsCompleted)
                 {
                     if (Volatile.Read(ref _sending) > 0)
                     {
