@@ -52,6 +52,9 @@ public sealed class LiveStateReader : ILiveStateReader, IAsyncDisposable
     /// <summary>Project look-ups not yet taken into a batch.</summary>
     internal int WaitingLookups => _batcher.Waiting;
 
+    /// <summary>How many times the batcher weighed a window's end.</summary>
+    internal int BatchWindowChecks => _batcher.WindowChecks;
+
     public async ValueTask DisposeAsync()
     {
         await _batcher.DisposeAsync();

@@ -29,6 +29,7 @@ public sealed class ProjectBatcher : IAsyncDisposable
     private readonly Task _loop;
     private int _sending;
     private Mark? _lastAnswer;
+    private int _windowChecks;
 
     public ProjectBatcher(ICodeBuildClient codeBuild, TimeProvider time, TimeSpan window, int maxConcurrentBatches, ILogger logger)
     {
@@ -42,6 +43,9 @@ public sealed class ProjectBatcher : IAsyncDisposable
 
     /// <summary>Look-ups not yet taken into a batch (tests wait on it before moving a fake clock).</summary>
     internal int Waiting => _lookups.Reader.Count;
+
+    /// <summary>How many times a window's end was weighed (tests wait on it after moving a fake clock).</summary>
+    internal int WindowChecks => Volatile.Read(ref _windowChecks);
 
     /// <summary>The found projects among <paramref name="names"/>; absent names were not found.</summary>
     public async Task<IReadOnlyDictionary<string, CodeBuildProject>> GetAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
@@ -175,11 +179,16 @@ public sealed class ProjectBatcher : IAsyncDisposable
                     var paused = GC.GetTotalPauseDuration();
                     var quiet = _time.GetElapsedTime(last) - (paused - pausedAtLast);
                     var open = _time.GetElapsedTime(opened) - (paused - pausedAtOpen);
-                    if (quiet >= _window || open >= limit)
+                    var over = quiet >= _window || open >= limit;
+                    if (!over)
+                    {
+                        closes = Task.Delay(Min(_window - quiet, limit - open), _time, window.Token);
+                    }
+                    Interlocked.Increment(ref _windowChecks);
+                    if (over)
                     {
                         return null;
                     }
-                    closes = Task.Delay(Min(_window - quiet, limit - open), _time, window.Token);
                     continue;
                 }
                 if (!await more)
@@ -251,9 +260,27 @@ public sealed class ProjectBatcher : IAsyncDisposable
 
     private async Task SendAsync(Dictionary<string, List<TaskCompletionSource<CodeBuildProject?>>> batch, CancellationToken stopping)
     {
+        BatchGetProjectsResult? result = null;
+        Exception? error = null;
         try
         {
-            var result = await _codeBuild.BatchGetProjectsAsync([.. batch.Keys], stopping);
+            result = await _codeBuild.BatchGetProjectsAsync([.. batch.Keys], stopping);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        // Marked answered before any waiter hears: a worker the answer frees finds the window already restarted.
+        Volatile.Write(ref _lastAnswer, new Mark(_time.GetTimestamp(), GC.GetTotalPauseDuration()));
+        Interlocked.Decrement(ref _sending);
+        try
+        {
+            if (result is null)
+            {
+                _logger.LogWarning(error, "BatchGetProjects of {Count} names failed", batch.Count);
+                Fail(batch, error!);
+                return;
+            }
             var byName = result.Projects.ToDictionary(p => p.Name, StringComparer.Ordinal);
             foreach (var (name, waiters) in batch)
             {
@@ -261,15 +288,8 @@ public sealed class ProjectBatcher : IAsyncDisposable
                 waiters.ForEach(w => w.TrySetResult(project));
             }
         }
-        catch (Exception ex)
-        {
-            _logger.LogWarning(ex, "BatchGetProjects of {Count} names failed", batch.Count);
-            Fail(batch, ex);
-        }
         finally
         {
-            Volatile.Write(ref _lastAnswer, new Mark(_time.GetTimestamp(), GC.GetTotalPauseDuration()));
-            Interlocked.Decrement(ref _sending);
             _inFlight.Release();
         }
     }

@@ -128,6 +128,43 @@ public sealed class LiveStateReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_answer_gives_its_workers_a_whole_window_to_come_back_before_a_part_full_batch_leaves()
+    {
+        var cloudTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var cloud = await EmbeddedCloud.StartAsync([],
+            new FaultSettings([new FaultRule("CodeBuild.BatchGetProjects", LatencyMs: 10_000)]), time: cloudTime);
+        await using var reader = new LiveStateReader(cloud.Clients.CodeBuild, cloud.Clients.CodePipeline, _time,
+            new LiveStateReaderOptions { BatchWindow = TimeSpan.FromSeconds(1) }, NullLogger<LiveStateReader>.Instance);
+        Task<LiveState> Look(params string[] names) => reader.ObserveAsync(new ObservationRequest(names, []), CancellationToken.None);
+
+        var full = Look([.. Enumerable.Range(0, 100).Select(i => $"full-{i}")]);
+        await cloud.Server.Faults.Holds.WhenHeldAsync("CodeBuild.BatchGetProjects", 1);
+        var x = Look("x");
+        await WaitUntilAsync(() => reader.WaitingLookups == 0);
+        // The answer comes 0.9 s into the window; at 1.1 s the window would be over counted from x, not from the answer.
+        _time.Advance(TimeSpan.FromMilliseconds(900));
+        cloudTime.Advance(TimeSpan.FromSeconds(10));
+        await full;
+        var checks = reader.BatchWindowChecks;
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        await WaitUntilAsync(() => reader.BatchWindowChecks > checks);
+        var y = Look("y");
+        await WaitUntilAsync(() => reader.WaitingLookups == 0);
+        Assert.Equal(0, cloud.Server.Faults.Holds.Held("CodeBuild.BatchGetProjects"));
+
+        var rest = Task.WhenAll(x, y);
+        await WaitUntilAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+            cloudTime.Advance(TimeSpan.FromSeconds(10));
+            return rest.IsCompleted;
+        });
+
+        // x and y shared the second call (x alone, then y, had the window counted from x).
+        Assert.Equal(2, cloud.Server.Counters["CodeBuild.BatchGetProjects"].Requests);
+    }
+
+    [Fact]
     public async Task A_pipeline_is_read_whole_only_when_new_or_changed_and_a_resync_retakes_the_snapshot()
     {
         var document = Sample("payments-pipeline.json") with { Metadata = Sample("payments-pipeline.json").Metadata with { Uid = "u" } };
