@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Reconciler.Controller.Tests.Aws;
 
 /// <summary>One request as the stub saw it.</summary>
-public sealed record StubRequest(string Target, string? ContentType, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+public sealed record StubRequest(string Method, string Path, string Target, string? ContentType, IReadOnlyDictionary<string, string> Headers, byte[] Body)
 {
     public string Operation => Target[(Target.IndexOf('.', StringComparison.Ordinal) + 1)..];
 
@@ -29,8 +29,8 @@ public sealed record StubResponse(int Status, string Body, string? ContentType =
         new(status, $$"""{"__type":"{{type}}","message":"{{message}}"}""", Headers: new Dictionary<string, string> { ["x-amzn-RequestId"] = requestId });
 }
 
-/// <summary>A Kestrel server on 127.0.0.1 (free port) that answers AWS JSON requests with whatever a test decides.</summary>
-/// <remarks>It stands in for an AWS endpoint where a test needs errors under its exact control.</remarks>
+/// <summary>A Kestrel server on 127.0.0.1 (free port) that answers as an AWS endpoint (a JSON API, the ECS task metadata endpoint) with whatever a test decides.</summary>
+/// <remarks>It stands in for an AWS endpoint where a test needs answers and errors under its exact control.</remarks>
 public sealed class AwsStubServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -47,6 +47,12 @@ public sealed class AwsStubServer : IAsyncDisposable
 
     public int Count(string operation) => Requests.Count(r => r.Operation == operation);
 
+    /// <summary>Answers a GET of each listed path with its JSON body and anything else with 404, as the ECS task metadata endpoint does.</summary>
+    public static Task<AwsStubServer> StartAsync(IReadOnlyDictionary<string, string> jsonByPath) =>
+        StartAsync(r => r.Method == HttpMethods.Get && jsonByPath.TryGetValue(r.Path, out var json)
+            ? new StubResponse(200, json, "application/json")
+            : new StubResponse(404, "", ContentType: null));
+
     public static Task<AwsStubServer> StartAsync(Func<StubRequest, StubResponse> handler) =>
         StartAsync((request, _) => Task.FromResult(handler(request)));
 
@@ -62,7 +68,7 @@ public sealed class AwsStubServer : IAsyncDisposable
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
             var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-            var request = new StubRequest(context.Request.Headers["X-Amz-Target"].ToString(), context.Request.ContentType, headers, buffer.ToArray());
+            var request = new StubRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.Headers["X-Amz-Target"].ToString(), context.Request.ContentType, headers, buffer.ToArray());
             server!.Requests.Enqueue(request);
             var response = await handler(request, context.RequestAborted);
             if (response.Status < 0)

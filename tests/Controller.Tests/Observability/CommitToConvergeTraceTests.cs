@@ -18,7 +18,7 @@ public class CommitToConvergeTraceTests
     public async Task Apply_writes_a_traceparent_the_reconcile_links_to_and_the_AWS_calls_are_children_of_the_reconcile()
     {
         // Every test in the process shares these sources, so spans arrive from other threads while this test reads them.
-        var spans = new LockedList<Activity>();
+        var spans = new RecordedSpans();
         using var provider = Sdk.CreateTracerProviderBuilder()
             .AddSource([.. TelemetryProviders.SourceNames])
             .AddInMemoryExporter(spans)
@@ -36,20 +36,9 @@ public class CommitToConvergeTraceTests
         Assert.Equal(ActivityKind.Client, apply.Kind);
 
         // The reconcile span ends just after its status write; wait for it, not for a time.
-        Activity? reconcile = null;
-        using (var timeout = new CancellationTokenSource(ControllerHarness.Patience))
-        {
-            while (reconcile is null)
-            {
-                reconcile = spans.Snapshot().FirstOrDefault(s => s.OperationName == "reconcile PulumiPipeline"
-                    && s.Links.Any(l => l.Context.TraceId == apply.TraceId && l.Context.SpanId == apply.SpanId)
-                    && s.GetTagItem("reconciler.result") is not null);
-                if (reconcile is null)
-                {
-                    await spans.Added.WaitAsync(timeout.Token);
-                }
-            }
-        }
+        var reconcile = await spans.WaitForAsync(s => s.OperationName == "reconcile PulumiPipeline"
+            && s.Links.Any(l => l.Context.TraceId == apply.TraceId && l.Context.SpanId == apply.SpanId)
+            && s.GetTagItem("reconciler.result") is not null, ControllerHarness.Patience);
         Assert.Equal("website", reconcile.GetTagItem("reconciler.object.name"));
         // Span names stay low-cardinality: the spec is an attribute, never part of the name.
         Assert.DoesNotContain("website", reconcile.OperationName, StringComparison.Ordinal);
@@ -67,31 +56,5 @@ public class CommitToConvergeTraceTests
         Assert.Equal(0, exit);
         Assert.Contains("pulumipipeline/website unchanged", output.ToString(), StringComparison.Ordinal);
         Assert.Equal(traceParent, (await harness.Store.GetAsync("website", CancellationToken.None))!.Metadata.Annotations![RuntimeAnnotations.TraceParent]);
-    }
-
-    /// <summary>A list the exporter may add to while the test reads a copy; <see cref="Added"/> is released on every add.</summary>
-    private sealed class LockedList<T> : System.Collections.ObjectModel.Collection<T>
-    {
-        private readonly Lock _gate = new();
-
-        /// <summary>Released once per item added, so a reader waits for the next span instead of for a time.</summary>
-        public SemaphoreSlim Added { get; } = new(0);
-
-        public List<T> Snapshot()
-        {
-            lock (_gate)
-            {
-                return [.. Items];
-            }
-        }
-
-        protected override void InsertItem(int index, T item)
-        {
-            lock (_gate)
-            {
-                base.InsertItem(index, item);
-            }
-            Added.Release();
-        }
     }
 }

@@ -38,7 +38,7 @@ public sealed class PulumiSecretScanTests
         var token = "pul-" + Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant() + "0123456789";
         var configSecret = "hunter2-" + Guid.NewGuid().ToString("N");
         var root = Directory.CreateTempSubdirectory("reconciler-pulumi-scan-").FullName;
-        var spans = new SpanList();
+        var spans = new RecordedSpans();
         var logs = new ConcurrentQueue<string>();
         var statuses = Channel.CreateUnbounded<WatchEvent<PulumiPipeline>>();
         var written = new List<string>();
@@ -213,28 +213,6 @@ public sealed class PulumiSecretScanTests
             text.Append(' ').Append(key).Append('=').Append(value);
         }
         return text.ToString();
-    }
-
-    /// <summary>Spans from the exporter's thread (and other tests' spans on the shared sources), read as a copy.</summary>
-    private sealed class SpanList : System.Collections.ObjectModel.Collection<Activity>
-    {
-        private readonly Lock _gate = new();
-
-        public List<Activity> Snapshot()
-        {
-            lock (_gate)
-            {
-                return [.. Items];
-            }
-        }
-
-        protected override void InsertItem(int index, Activity item)
-        {
-            lock (_gate)
-            {
-                base.InsertItem(index, item);
-            }
-        }
     }
 
     /// <summary>Every log entry at every level: category, message, each structured value, scopes and the exception.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Reconciler.Controller.Aws;
 using Reconciler.Controller.Runtime;
 using Reconciler.Controller.Telemetry;
+using Reconciler.Controller.Tests.Aws;
 
 namespace Reconciler.Controller.Tests.Observability;
 
@@ -35,12 +36,12 @@ public class TelemetryWiringTests
     public async Task On_ECS_the_task_and_container_attributes_come_from_the_metadata_endpoint()
     {
         const string task = "arn:aws:ecs:eu-west-1:111122223333:task/ops/0123456789abcdef";
-        await using var metadata = await LoopbackJsonServer.StartAsync(new Dictionary<string, string>
+        await using var metadata = await AwsStubServer.StartAsync(new Dictionary<string, string>
         {
             ["/v4/abc"] = """{"DockerId":"d0c4e7","Name":"reconciler","ContainerARN":"arn:aws:ecs:eu-west-1:111122223333:container/ops/x","Image":"reconciler:1"}""",
             ["/v4/abc/task"] = $$"""{"Cluster":"arn:aws:ecs:eu-west-1:111122223333:cluster/ops","TaskARN":"{{task}}","Family":"reconciler","Revision":"7","LaunchType":"FARGATE","AvailabilityZone":"eu-west-1a"}""",
         });
-        var env = Env((ReplicaIdentity.MetadataVariable, new Uri(metadata.Address, "/v4/abc").ToString()), ("OTEL_RESOURCE_ATTRIBUTES", "aws.ecs.task.family=override"));
+        var env = Env((ReplicaIdentity.MetadataVariable, new Uri(metadata.Url, "/v4/abc").ToString()), ("OTEL_RESOURCE_ATTRIBUTES", "aws.ecs.task.family=override"));
 
         using var providers = await TelemetryProviders.StartAsync(env, Http);
 
@@ -61,8 +62,8 @@ public class TelemetryWiringTests
     [Fact]
     public async Task A_metadata_endpoint_that_does_not_answer_leaves_the_ECS_attributes_out()
     {
-        await using var metadata = await LoopbackJsonServer.StartAsync(new Dictionary<string, string>());
-        using var providers = await TelemetryProviders.StartAsync(Env((ReplicaIdentity.MetadataVariable, metadata.Address + "missing")), Http);
+        await using var metadata = await AwsStubServer.StartAsync(new Dictionary<string, string>());
+        using var providers = await TelemetryProviders.StartAsync(Env((ReplicaIdentity.MetadataVariable, metadata.Url + "missing")), Http);
         Assert.False(providers.Attributes.ContainsKey("cloud.platform"));
         Assert.Equal("reconciler", providers.Attributes["service.name"]);
     }

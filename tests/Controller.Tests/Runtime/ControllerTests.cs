@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Reconciler.Controller.Runtime;
+using Reconciler.Controller.Tests.Observability;
 using Reconciler.Model.Documents;
 
 namespace Reconciler.Controller.Tests.Runtime;
@@ -278,36 +279,21 @@ public sealed class ControllerTests
     [Fact]
     public async Task Each_reconcile_has_a_span_linked_to_the_trace_on_the_document()
     {
-        var spans = new List<Activity>();
+        var spans = new RecordedSpans();
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == Telemetry.RuntimeTracing.SourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a =>
-            {
-                lock (spans)
-                {
-                    spans.Add(a);
-                }
-            },
+            ActivityStopped = spans.Add,
         };
         ActivitySource.AddActivityListener(listener);
         await using var h = await RuntimeHarness.CreateAsync();
         await h.StartAsync();
         const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         await h.CreateObjectAsync("lambda", new Dictionary<string, string> { [RuntimeAnnotations.TraceParent] = traceParent });
-        await RuntimeHarness.WaitUntilAsync(() =>
-        {
-            lock (spans)
-            {
-                return spans.Any(s => (string?)s.GetTagItem("reconciler.object.name") == "lambda");
-            }
-        });
-        Activity span;
-        lock (spans)
-        {
-            span = spans.Single(s => (string?)s.GetTagItem("reconciler.object.name") == "lambda");
-        }
+        static bool IsLambda(Activity s) => (string?)s.GetTagItem("reconciler.object.name") == "lambda";
+        await spans.WaitForAsync(IsLambda, TimeSpan.FromSeconds(30));
+        var span = Assert.Single(spans.Snapshot(), IsLambda);
         Assert.Equal("reconcile PulumiPipeline", span.DisplayName);
         Assert.Equal("success", span.GetTagItem("reconciler.result"));
         Assert.Equal(1L, span.GetTagItem("reconciler.object.generation"));

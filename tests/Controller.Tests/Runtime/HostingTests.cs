@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Reconciler.Controller.Runtime;
-using Reconciler.Controller.Tests.Observability;
+using Reconciler.Controller.Tests.Aws;
 using Reconciler.Controller.Web;
 using Reconciler.Model.Documents;
 
@@ -122,8 +122,8 @@ public sealed class HostingTests : IAsyncLifetime
     public async Task Replica_identity_is_the_ecs_task_arn_when_the_metadata_endpoint_is_there()
     {
         const string arn = "arn:aws:ecs:us-east-1:111122223333:task/reconciler/0123456789abcdef";
-        await using var metadata = await LoopbackJsonServer.StartAsync(new Dictionary<string, string> { ["/task"] = $$"""{"Cluster":"reconciler","TaskARN":"{{arn}}"}""" });
-        var identity = await ReplicaIdentity.ResolveAsync(_http, v => v == ReplicaIdentity.MetadataVariable ? metadata.Address.ToString().TrimEnd('/') : null);
+        await using var metadata = await AwsStubServer.StartAsync(new Dictionary<string, string> { ["/task"] = $$"""{"Cluster":"reconciler","TaskARN":"{{arn}}"}""" });
+        var identity = await ReplicaIdentity.ResolveAsync(_http, v => v == ReplicaIdentity.MetadataVariable ? metadata.Url.ToString().TrimEnd('/') : null);
         Assert.Equal(arn, identity);
 
         var fallback = await ReplicaIdentity.ResolveAsync(_http, _ => null);
