@@ -30,7 +30,7 @@ public abstract class TwoSelectorControllersTests(StoreKind kind, DynaliteServer
         await using var harness = await ControllerHarness.StartAsync(kind, dynalite);
         // The harness's own controller has no selector: it would take every spec, so only the two below run.
         await harness.StopAsync();
-        ILeaseStore? leaseTable = shards == 0 ? null : await SqliteLeaseStore.OpenAsync(harness.StoreArgument["sqlite:".Length..], CancellationToken.None);
+        ILeaseStore? leaseTable = shards == 0 ? null : await harness.OpenLeaseTableAsync();
         await using var a = await SelectorController.StartAsync(harness, TeamA, leaseTable, shards);
         await using var b = await SelectorController.StartAsync(harness, TeamB, leaseTable, shards);
         if (leaseTable is not null)
@@ -226,4 +226,7 @@ public sealed class DynamoDbTwoSelectorControllersTests(DynaliteServer dynalite)
 {
     [Fact]
     public Task Without_shards() => Each_controller_converges_only_its_own_team_and_a_relabelled_spec_is_handed_over(shards: 0);
+
+    [Fact]
+    public Task With_shard_leases_scoped_by_selector() => Each_controller_converges_only_its_own_team_and_a_relabelled_spec_is_handed_over(shards: 2);
 }
