@@ -22,6 +22,9 @@ public sealed class ControllerHarness : IAsyncDisposable
     public const string TokenParameter = "/pulumi/access-token";
 
     private readonly string? _directory;
+    private DynaliteServer? _dynalite;
+    private DynamoDbStoreOptions? _table;
+    private Amazon.DynamoDBv2.AmazonDynamoDBClient? _leaseClient;
 
     private ControllerHarness(EmbeddedCloud cloud, ISpecStore store, string? directory, PipelineControllerOptions options, ReconcilerHostOptions hostOptions)
     {
@@ -57,6 +60,7 @@ public sealed class ControllerHarness : IAsyncDisposable
         var cloud = await EmbeddedCloud.StartAsync([TokenParameter], faults, time: cloudTime);
         string? directory = null;
         ISpecStore store;
+        DynamoDbStoreOptions? table = null;
         if (kind == StoreKind.Sqlite)
         {
             directory = Directory.CreateTempSubdirectory("reconciler-e2e-").FullName;
@@ -68,7 +72,7 @@ public sealed class ControllerHarness : IAsyncDisposable
         }
         else
         {
-            var table = await dynalite!.NewTableAsync("pipelines-e2e");
+            table = await dynalite!.NewTableAsync("pipelines-e2e");
             store = new DynamoDbSpecStore(dynalite.CreateClient(), table, streams: null, TimeProvider.System, ownsClient: true);
         }
         var harness = new ControllerHarness(cloud, store, directory, options ?? new PipelineControllerOptions
@@ -76,9 +80,24 @@ public sealed class ControllerHarness : IAsyncDisposable
             Workers = 4,
             BatchWindow = TimeSpan.FromMilliseconds(5),
             RetryBaseDelay = TimeSpan.FromMilliseconds(50),
-        }, new ReconcilerHostOptions { ResyncPeriod = TimeSpan.FromMinutes(30) });
+        }, new ReconcilerHostOptions { ResyncPeriod = TimeSpan.FromMinutes(30) })
+        {
+            _dynalite = dynalite,
+            _table = table,
+        };
         await harness.StartHostAsync();
         return harness;
+    }
+
+    /// <summary>The lease table beside this harness's store, as <c>run --shards</c> opens it: SQLite's file, or the DynamoDB table's <c>-leases</c> table.</summary>
+    public async Task<ILeaseStore> OpenLeaseTableAsync()
+    {
+        if (_table is null)
+        {
+            return await SqliteLeaseStore.OpenAsync(Path.Combine(_directory!, "specs.db"), CancellationToken.None);
+        }
+        _leaseClient ??= _dynalite!.CreateClient();
+        return new DynamoDbLeaseStore(_leaseClient, _table.LeaseTableName);
     }
 
     /// <summary>Stops the controller (cancelling in-flight work) and starts a new one on the same store and cloud.</summary>
@@ -192,6 +211,7 @@ public sealed class ControllerHarness : IAsyncDisposable
                 break;
         }
         await Cloud.DisposeAsync();
+        _leaseClient?.Dispose();
         if (_directory is not null)
         {
             Directory.Delete(_directory, recursive: true);
