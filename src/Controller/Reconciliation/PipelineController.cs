@@ -65,7 +65,7 @@ public sealed class PipelineController : IRunnable, IAsyncDisposable
             Reader,
             Engines,
             tokens,
-            new PipelineStatusWriter(host.Store, time, resync, Metrics, loggers.CreateLogger<PipelineStatusWriter>(), _cache),
+            new PipelineStatusWriter(host.Store, time, resync, Metrics, loggers.CreateLogger<PipelineStatusWriter>(), _cache, host.Options.Selector),
             time,
             new PipelineReconcilerOptions { ResyncPeriod = resync, LockRetryBase = options.RetryBaseDelay },
             Metrics,

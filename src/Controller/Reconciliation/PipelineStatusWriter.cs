@@ -13,8 +13,13 @@ namespace Reconciler.Controller.Reconciliation;
 /// against the latest. Each write is reported to <paramref name="cache"/>, so the next reconcile reads past the
 /// informer's older copy (<see cref="Informer{T}.GetLatestAsync"/>).
 /// </summary>
-public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, TimeSpan resyncPeriod, PipelineMetrics metrics, ILogger<PipelineStatusWriter> logger, Informer<PulumiPipeline>? cache = null)
+/// <remarks>The retry reads the latest copy through <paramref name="labelSelector"/>: a spec relabelled out of this
+/// controller's scope while it was being reconciled is another controller's, and gets no status from this one.</remarks>
+public sealed class PipelineStatusWriter(
+    ISpecStore store, TimeProvider time, TimeSpan resyncPeriod, PipelineMetrics metrics, ILogger<PipelineStatusWriter> logger,
+    Informer<PulumiPipeline>? cache = null, string? labelSelector = null)
 {
+    private readonly SpecStoreObjectSource _source = new(store, labelSelector);
     private readonly StatusWriter<PulumiPipeline, PipelineStatus> _writer = new SpecStoreObjectSource(store).StatusWriter(cache);
 
     /// <summary>Writes <paramref name="next"/> (composed with the previous <c>nextResyncTime</c>); returns the document as stored.</summary>
@@ -55,8 +60,9 @@ public sealed class PipelineStatusWriter(ISpecStore store, TimeProvider time, Ti
         {
             // Another writer changed the document since it was read (an apply, a reconcile-request, a delete; or this
             // reconcile's own intent when it goes on from the copy it started with): try once on the latest.
-            var latest = await store.GetAsync(current.Metadata.Name, cancellationToken);
-            // Another uid is another document (deleted and created again under this name): this status is not its.
+            var latest = await _source.GetAsync(current.Metadata.Name, cancellationToken);
+            // Another uid is another document (deleted and created again under this name): this status is not its; and
+            // none is a document gone, or gone out of this controller's selector.
             if (latest is null || latest.Metadata.Uid != current.Metadata.Uid || latest.Metadata.Generation != current.Metadata.Generation)
             {
                 logger.LogDebug("Status of {Name} not written: the document changed; its next reconcile writes it", current.Metadata.Name);

@@ -62,4 +62,21 @@ public sealed class PipelineStatusWriterTests : IAsyncLifetime
         Assert.NotNull(current);
         Assert.Equal("applying", (await _store.GetAsync("moving", CancellationToken.None))!.Status!.Conditions.Single().Message);
     }
+
+    [Fact]
+    public async Task A_spec_relabelled_out_of_the_selector_mid_reconcile_gets_no_status_from_this_controller()
+    {
+        var scoped = new PipelineStatusWriter(_store, _time, TimeSpan.FromMinutes(5), new PipelineMetrics(), NullLogger<PipelineStatusWriter>.Instance, labelSelector: "team=a");
+        var sample = Named(Sample("website.json"), "handed-over");
+        var read = await _store.CreateAsync(sample with { Metadata = sample.Metadata with { Labels = new Dictionary<string, string> { ["team"] = "a" } } }, CancellationToken.None);
+        // Relabelled to team=b (same generation) after this controller read it: the write conflicts, and the retry must not land.
+        await _store.UpdateAsync(read with { Metadata = read.Metadata with { Labels = new Dictionary<string, string> { ["team"] = "b" } } }, CancellationToken.None);
+
+        var recorded = await scoped.RecordIntentAsync(read, Status("applying"), CancellationToken.None);
+
+        Assert.Null(recorded);
+        var stored = (await _store.GetAsync("handed-over", CancellationToken.None))!;
+        Assert.Equal(read.Metadata.Generation, stored.Metadata.Generation);
+        Assert.Null(stored.Status);
+    }
 }
