@@ -187,7 +187,8 @@ public static class RunCommand
             host.Add(statusPage);
         }
         var syncing = settings.Sync is not { } syncSettings ? null : await SyncRunnable.CreateAsync(host, location, syncSettings.Options, syncSettings.CacheDir,
-            syncSettings.Interval ?? TimeSpan.FromMinutes(1), Environment.GetEnvironmentVariable(SyncSourceOptions.WebhookSecretVariable), cancellationToken);
+            syncSettings.Interval ?? TimeSpan.FromMinutes(1), Environment.GetEnvironmentVariable(SyncSourceOptions.WebhookSecretVariable), cancellationToken,
+            ScopedLeaseStore.ScopeOf(settings.ControllerName, settings.Host.Selector));
         if (syncing is not null)
         {
             host.Add(syncing);

@@ -38,7 +38,7 @@ public sealed class SyncRunnable : IRunnable, IWebRoutes, IAsyncDisposable
 
     /// <param name="webhookSecret">The shared secret of <c>POST /hooks/git</c>; null or empty leaves the route off.</param>
     public static async Task<SyncRunnable> CreateAsync(ReconcilerHost host, StoreLocation location, SyncOptions options, string cacheDir, TimeSpan interval,
-        string? webhookSecret, CancellationToken cancellationToken)
+        string? webhookSecret, CancellationToken cancellationToken, string? leaseScope = null)
     {
         var loggers = host.Loggers;
         var statuses = await SyncStatusStores.OpenAsync(location, cancellationToken);
@@ -51,6 +51,11 @@ public sealed class SyncRunnable : IRunnable, IWebRoutes, IAsyncDisposable
             ILeaseStore leases = location.Kind == StoreKind.Sqlite
                 ? await SqliteLeaseStore.OpenAsync(location.Target, cancellationToken)
                 : new DynamoDbLeaseStore(location.CreateDynamoDbClient(), location.DynamoDbOptions.LeaseTableName);
+            if (leaseScope is not null)
+            {
+                // Controllers of other selectors (or names) on this table sync their own repositories: each scope has its syncer.
+                leases = new ScopedLeaseStore(leases, leaseScope);
+            }
             lease = new NamedLease(leases, LeaseName, shards.Identity, timeProvider: host.Time, logger: loggers.CreateLogger<NamedLease>());
         }
         var loop = new SyncLoop(syncer, interval, host.Time, loggers.CreateLogger<SyncLoop>(), lease);

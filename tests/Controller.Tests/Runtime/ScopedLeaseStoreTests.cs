@@ -70,6 +70,22 @@ public sealed class ScopedLeaseStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_scope_has_its_own_syncer_lease()
+    {
+        var web = new NamedLease(Scoped(null, "team=web"), Reconciler.Controller.Sync.SyncRunnable.LeaseName, "web-replica", timeProvider: _time);
+        var payments = new NamedLease(Scoped(null, "team=payments"), Reconciler.Controller.Sync.SyncRunnable.LeaseName, "payments-replica", timeProvider: _time);
+        var rival = new NamedLease(Scoped(null, "team=web"), Reconciler.Controller.Sync.SyncRunnable.LeaseName, "web-replica-2", timeProvider: _time);
+
+        Assert.True(await web.TickAsync(default));
+        Assert.True(await payments.TickAsync(default));
+        // In one scope, still one syncer.
+        Assert.False(await rival.TickAsync(default));
+        var rows = (await _table.ListAsync(default)).Select(r => r.Name).ToList();
+        Assert.Contains("scope/selector=team=web/lease/syncer", rows);
+        Assert.Contains("scope/selector=team=payments/lease/syncer", rows);
+    }
+
+    [Fact]
     public void The_scope_is_the_name_else_the_selector_in_a_canonical_order_else_none()
     {
         Assert.Equal("selector=env!=dev,team=web", ScopedLeaseStore.ScopeOf(null, "team = web, env!=dev"));
