@@ -16,6 +16,12 @@ internal sealed class DynamoDbTemplateStore(IAmazonDynamoDB client, string table
     private const string DocumentAttribute = "document";
     private const string KindAttribute = "kind";
 
+    // The change mark: a counter item under the bare prefix (no template has an empty name, and the spec store skips
+    // the prefix), added to after every template write. Listing templates is a scan of the whole table, specs and all:
+    // at 100,000 specs a poll every few seconds would read the table every few seconds.
+    private const string MarkKey = KeyPrefix;
+    private const string SerialAttribute = "serial";
+
     public static bool IsTemplateKey(string key) => key.StartsWith(KeyPrefix, StringComparison.Ordinal);
 
     public async Task<PulumiPipelineTemplate> CreateAsync(PulumiPipelineTemplate template, CancellationToken cancellationToken)
@@ -35,6 +41,7 @@ internal sealed class DynamoDbTemplateStore(IAmazonDynamoDB client, string table
         {
             throw new StoreAlreadyExistsException($"template '{created.Metadata.Name}' already exists");
         }
+        await MarkChangedAsync(cancellationToken);
         return created;
     }
 
@@ -59,7 +66,7 @@ internal sealed class DynamoDbTemplateStore(IAmazonDynamoDB client, string table
                 ExpressionAttributeNames = new Dictionary<string, string> { ["#name"] = DynamoDbItemCodec.KeyAttribute },
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":prefix"] = new() { S = KeyPrefix } },
             }, cancellationToken);
-            templates.AddRange((response.Items ?? []).Select(FromItem));
+            templates.AddRange((response.Items ?? []).Where(i => !IsMark(i)).Select(FromItem));
             startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         }
         while (startKey is not null);
@@ -89,6 +96,7 @@ internal sealed class DynamoDbTemplateStore(IAmazonDynamoDB client, string table
         {
             throw new StoreConflictException($"template '{name}' was changed by someone else while it was written; read it again and retry");
         }
+        await MarkChangedAsync(cancellationToken);
         return updated;
     }
 
@@ -111,9 +119,30 @@ internal sealed class DynamoDbTemplateStore(IAmazonDynamoDB client, string table
         {
             throw new StoreConflictException($"template '{name}' was changed by someone else while it was deleted; read it again and retry");
         }
+        await MarkChangedAsync(cancellationToken);
     }
 
+    public async Task<string?> ChangeMarkAsync(CancellationToken cancellationToken)
+    {
+        var response = await client.GetItemAsync(new GetItemRequest { TableName = table, Key = Key(""), ConsistentRead = true }, cancellationToken);
+        return response.Item is { Count: > 0 } item && item.TryGetValue(SerialAttribute, out var serial) ? serial.N : "0";
+    }
+
+    // After the template's own write: a reader that saw the old mark lists again at its next poll. A process that dies
+    // between the two leaves the change to the source's periodic full list.
+    private Task MarkChangedAsync(CancellationToken cancellationToken) => client.UpdateItemAsync(new UpdateItemRequest
+    {
+        TableName = table,
+        Key = Key(""),
+        UpdateExpression = "ADD #serial :one",
+        ExpressionAttributeNames = new Dictionary<string, string> { ["#serial"] = SerialAttribute },
+        ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":one"] = new() { N = "1" } },
+    }, cancellationToken);
+
     private static Dictionary<string, AttributeValue> Key(string name) => DynamoDbItemCodec.Key(KeyPrefix + name);
+
+    private static bool IsMark(Dictionary<string, AttributeValue> item) =>
+        item.TryGetValue(DynamoDbItemCodec.KeyAttribute, out var key) && key.S == MarkKey;
 
     private static Dictionary<string, AttributeValue> ToItem(PulumiPipelineTemplate template)
     {

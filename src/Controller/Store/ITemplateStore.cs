@@ -24,4 +24,10 @@ public interface ITemplateStore
     /// <summary>Removes the template; precondition on <paramref name="resourceVersion"/> when given.</summary>
     /// <exception cref="StoreNotFoundException">No template of that name.</exception>
     Task DeleteAsync(string name, string? resourceVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A value that moves after every create, change or delete of a template and costs one small read, so a poll can
+    /// skip the list while it stands still; null where listing is as cheap (a local file): then every poll lists.
+    /// </summary>
+    Task<string?> ChangeMarkAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }
