@@ -179,16 +179,13 @@ public sealed class ProjectBatcher : IAsyncDisposable
                     var paused = GC.GetTotalPauseDuration();
                     var quiet = _time.GetElapsedTime(last) - (paused - pausedAtLast);
                     var open = _time.GetElapsedTime(opened) - (paused - pausedAtOpen);
-                    var over = quiet >= _window || open >= limit;
-                    if (!over)
+                    if (quiet >= _window || open >= limit)
                     {
-                        closes = Task.Delay(Min(_window - quiet, limit - open), _time, window.Token);
-                    }
-                    Interlocked.Increment(ref _windowChecks);
-                    if (over)
-                    {
+                        Interlocked.Increment(ref _windowChecks);
                         return null;
                     }
+                    closes = Task.Delay(Min(_window - quiet, limit - open), _time, window.Token);
+                    Interlocked.Increment(ref _windowChecks);
                     continue;
                 }
                 if (!await more)

@@ -20,7 +20,9 @@ public sealed class PipelineStatusWriter(
     Informer<PulumiPipeline>? cache = null, string? labelSelector = null)
 {
     private readonly SpecStoreObjectSource _source = new(store, labelSelector);
+    // Writes need no scope (the store's precondition refuses a stale copy); only the retry's read is scoped.
     private readonly StatusWriter<PulumiPipeline, PipelineStatus> _writer = new SpecStoreObjectSource(store).StatusWriter(cache);
+
 
     /// <summary>Writes <paramref name="next"/> (composed with the previous <c>nextResyncTime</c>); returns the document as stored.</summary>
     public async Task<PulumiPipeline> WriteAsync(PulumiPipeline current, PipelineStatus next, CancellationToken cancellationToken) =>

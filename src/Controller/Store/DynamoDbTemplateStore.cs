@@ -124,7 +124,7 @@ internal sealed class DynamoDbTemplateStore(IAmazonDynamoDB client, string table
 
     public async Task<string?> ChangeMarkAsync(CancellationToken cancellationToken)
     {
-        var response = await client.GetItemAsync(new GetItemRequest { TableName = table, Key = Key(""), ConsistentRead = true }, cancellationToken);
+        var response = await client.GetItemAsync(new GetItemRequest { TableName = table, Key = DynamoDbItemCodec.Key(MarkKey), ConsistentRead = true }, cancellationToken);
         return response.Item is { Count: > 0 } item && item.TryGetValue(SerialAttribute, out var serial) ? serial.N : "0";
     }
 
@@ -133,7 +133,7 @@ internal sealed class DynamoDbTemplateStore(IAmazonDynamoDB client, string table
     private Task MarkChangedAsync(CancellationToken cancellationToken) => client.UpdateItemAsync(new UpdateItemRequest
     {
         TableName = table,
-        Key = Key(""),
+        Key = DynamoDbItemCodec.Key(MarkKey),
         UpdateExpression = "ADD #serial :one",
         ExpressionAttributeNames = new Dictionary<string, string> { ["#serial"] = SerialAttribute },
         ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":one"] = new() { N = "1" } },

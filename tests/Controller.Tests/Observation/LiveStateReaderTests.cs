@@ -93,13 +93,9 @@ public sealed class LiveStateReaderTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_part_full_waits_while_another_is_in_flight_for_the_names_its_answer_brings_back()
     {
-        // LocalCloud holds every BatchGetProjects answer until its own clock moves 10 s.
-        var cloudTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var cloud = await EmbeddedCloud.StartAsync([],
-            new FaultSettings([new FaultRule("CodeBuild.BatchGetProjects", LatencyMs: 10_000)]), time: cloudTime);
-        await using var reader = new LiveStateReader(cloud.Clients.CodeBuild, cloud.Clients.CodePipeline, _time,
-            new LiveStateReaderOptions { BatchWindow = TimeSpan.FromSeconds(1) }, NullLogger<LiveStateReader>.Instance);
-        Task<LiveState> Look(params string[] names) => reader.ObserveAsync(new ObservationRequest(names, []), CancellationToken.None);
+        await using var held = await HeldAnswers.StartAsync(_time);
+        var (cloud, reader) = (held.Cloud, held.Reader);
+        Task<LiveState> Look(params string[] names) => held.Look(names);
         long Sent() => cloud.Server.Counters["CodeBuild.BatchGetProjects"].Requests;
 
         var full = Look([.. Enumerable.Range(0, 100).Select(i => $"full-{i}")]);
@@ -112,16 +108,14 @@ public sealed class LiveStateReaderTests : IAsyncLifetime
         await WaitUntilAsync(() => reader.WaitingLookups == 0);
         Assert.Equal(1, cloud.Server.Faults.Holds.Held("CodeBuild.BatchGetProjects"));
 
-        cloudTime.Advance(TimeSpan.FromSeconds(10));
-        await full;
+        await held.ReleaseUntilAsync(full);
         var rest = Task.WhenAll(early, late);
         await WaitUntilAsync(() =>
         {
             _time.Advance(TimeSpan.FromMilliseconds(500));
             return rest.IsCompleted || cloud.Server.Faults.Holds.Held("CodeBuild.BatchGetProjects") > 0;
         });
-        cloudTime.Advance(TimeSpan.FromSeconds(10));
-        await rest;
+        await held.ReleaseUntilAsync(rest);
 
         // Two calls: early and late shared the second batch, sent only once the first was answered.
         Assert.Equal(2, Sent());
@@ -130,12 +124,9 @@ public sealed class LiveStateReaderTests : IAsyncLifetime
     [Fact]
     public async Task An_answer_gives_its_workers_a_whole_window_to_come_back_before_a_part_full_batch_leaves()
     {
-        var cloudTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var cloud = await EmbeddedCloud.StartAsync([],
-            new FaultSettings([new FaultRule("CodeBuild.BatchGetProjects", LatencyMs: 10_000)]), time: cloudTime);
-        await using var reader = new LiveStateReader(cloud.Clients.CodeBuild, cloud.Clients.CodePipeline, _time,
-            new LiveStateReaderOptions { BatchWindow = TimeSpan.FromSeconds(1) }, NullLogger<LiveStateReader>.Instance);
-        Task<LiveState> Look(params string[] names) => reader.ObserveAsync(new ObservationRequest(names, []), CancellationToken.None);
+        await using var held = await HeldAnswers.StartAsync(_time);
+        var (cloud, cloudTime, reader) = (held.Cloud, held.CloudTime, held.Reader);
+        Task<LiveState> Look(params string[] names) => held.Look(names);
 
         var full = Look([.. Enumerable.Range(0, 100).Select(i => $"full-{i}")]);
         await cloud.Server.Faults.Holds.WhenHeldAsync("CodeBuild.BatchGetProjects", 1);
@@ -143,8 +134,7 @@ public sealed class LiveStateReaderTests : IAsyncLifetime
         await WaitUntilAsync(() => reader.WaitingLookups == 0);
         // The answer comes 0.9 s into the window; at 1.1 s the window would be over counted from x, not from the answer.
         _time.Advance(TimeSpan.FromMilliseconds(900));
-        cloudTime.Advance(TimeSpan.FromSeconds(10));
-        await full;
+        await held.ReleaseUntilAsync(full);
         var checks = reader.BatchWindowChecks;
         _time.Advance(TimeSpan.FromMilliseconds(200));
         await WaitUntilAsync(() => reader.BatchWindowChecks > checks);
@@ -253,6 +243,47 @@ public sealed class LiveStateReaderTests : IAsyncLifetime
         while (!condition())
         {
             await Task.Delay(TimeSpan.FromMilliseconds(5), timeout.Token);
+        }
+    }
+
+    /// <summary>A reader (window 1 s, on the test's clock) against a LocalCloud that holds every BatchGetProjects answer until its own clock moves 10 s.</summary>
+    private sealed class HeldAnswers : IAsyncDisposable
+    {
+        private HeldAnswers(EmbeddedCloud cloud, FakeTimeProvider cloudTime, LiveStateReader reader) => (Cloud, CloudTime, Reader) = (cloud, cloudTime, reader);
+
+        public EmbeddedCloud Cloud { get; }
+
+        public FakeTimeProvider CloudTime { get; }
+
+        public LiveStateReader Reader { get; }
+
+        public static async Task<HeldAnswers> StartAsync(TimeProvider readerTime)
+        {
+            var cloudTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            var cloud = await EmbeddedCloud.StartAsync([],
+                new FaultSettings([new FaultRule("CodeBuild.BatchGetProjects", LatencyMs: 10_000)]), time: cloudTime);
+            var reader = new LiveStateReader(cloud.Clients.CodeBuild, cloud.Clients.CodePipeline, readerTime,
+                new LiveStateReaderOptions { BatchWindow = TimeSpan.FromSeconds(1) }, NullLogger<LiveStateReader>.Instance);
+            return new HeldAnswers(cloud, cloudTime, reader);
+        }
+
+        /// <summary>Moves LocalCloud's clock until <paramref name="answered"/> completes: a request is held once its timer is armed, a moment after it arrives.</summary>
+        public async Task ReleaseUntilAsync(Task answered)
+        {
+            await WaitUntilAsync(() =>
+            {
+                CloudTime.Advance(TimeSpan.FromSeconds(10));
+                return answered.IsCompleted;
+            });
+            await answered;
+        }
+
+        public Task<LiveState> Look(string[] names) => Reader.ObserveAsync(new ObservationRequest(names, []), CancellationToken.None);
+
+        public async ValueTask DisposeAsync()
+        {
+            await Reader.DisposeAsync();
+            await Cloud.DisposeAsync();
         }
     }
 }
